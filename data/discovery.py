@@ -1,0 +1,121 @@
+"""Finding annotated faces from the original `--datasets` flag format.
+
+`--datasets='dir/a/*.png:dir/b/*.jpg'` is a colon-separated list of globs. Each
+image is paired with `<stem>.pts` beside it and with its detector box
+`<bbs_dir>/<subset>/<stem>.pts`, where `<subset>` follows the original MDM rule:
+`<grandparent>/<parent>` when the image's parent directory names a split
+(`lfpw/trainset`, `helen/testset`), else `<parent>` (`afw`). Both candidate
+paths are tried (the original's rule first), so a dataset whose folder name
+merely contains "set" still finds its boxes.
+
+Every problem is raised as DataError naming the file, before any training.
+"""
+
+import dataclasses
+import glob
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from data.errors import DataError
+from data.landmarks import NUM_LANDMARKS
+from data.pts import read_pts
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".ppm", ".pgm", ".bmp", ".tif", ".tiff"})
+# Annotation files a broad glob (`dir/*`) also matches; they belong to the images.
+ANNOTATION_SUFFIXES = frozenset({".pts"})
+_log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class FaceRecord:
+    """One annotated face on disk.
+
+    landmarks: float64 [68, 2] (y, x); box: float64 [4, 2] (y, x), the detector
+    box's points as in its file (4 corners).
+    """
+
+    image_path: Path
+    landmarks_path: Path
+    box_path: Path
+    landmarks: np.ndarray
+    box: np.ndarray
+
+
+def split_globs(datasets: str) -> list[str]:
+    """'a/*.jpg:b/*.png' -> ['a/*.jpg', 'b/*.png'] (empty entries dropped)."""
+    return [pattern for pattern in datasets.split(":") if pattern.strip()]
+
+
+def find_bbs_dir(image_path: Path) -> Path | None:
+    """The nearest `bbs` directory beside an ancestor of the image, or None."""
+    for ancestor in image_path.resolve().parents:
+        if (ancestor / "bbs").is_dir():
+            return ancestor / "bbs"
+    return None
+
+
+def box_candidates(image_path: Path, bbs_dir: Path) -> list[Path]:
+    """Box files the original rule would look at, most likely first."""
+    parent, grandparent = image_path.parent.name, image_path.parent.parent.name
+    nested = bbs_dir / grandparent / parent / f"{image_path.stem}.pts"
+    flat = bbs_dir / parent / f"{image_path.stem}.pts"
+    return [nested, flat] if "set" in f"{grandparent}/{parent}" else [flat, nested]
+
+
+def find_box(image_path: Path, bbs_dir: str | Path | None) -> Path:
+    """The detector-box file of an image; DataError when there is none."""
+    root = Path(bbs_dir) if bbs_dir is not None else find_bbs_dir(image_path)
+    if root is None:
+        raise DataError(
+            image_path, "no detector box: no bbs/ directory found above it (pass --bbs_dir)"
+        )
+    candidates = box_candidates(image_path, root)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    tried = " or ".join(str(candidate) for candidate in candidates)
+    raise DataError(image_path, f"no detector box file ({tried} do not exist)")
+
+
+def image_paths(pattern: str) -> list[Path]:
+    """Images matched by one glob, sorted; DataError if it matches none."""
+    matches = sorted(Path(match) for match in glob.glob(pattern))
+    images = [path for path in matches if path.suffix.lower() not in ANNOTATION_SUFFIXES]
+    if not images:
+        raise DataError(pattern, "the glob matches no image files")
+    for path in images:
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            raise DataError(path, f"not an image file (suffix {path.suffix!r})")
+    return images
+
+
+def discover_faces(datasets: str, bbs_dir: str | Path | None = None) -> list[FaceRecord]:
+    """All annotated faces of a `--datasets` string, in glob order.
+
+    Reads and checks every landmark and box file (68 and 4 points); images are
+    read later, by preprocessing. An image matched by two globs is listed once.
+    """
+    patterns = split_globs(datasets)
+    if not patterns:
+        raise DataError(datasets, "no dataset globs given")
+    records, seen = [], set()
+    for pattern in patterns:
+        for image_path in image_paths(pattern):
+            if image_path.resolve() in seen:
+                _log.info("%s matched twice; listed once", image_path)
+                continue
+            seen.add(image_path.resolve())
+            landmarks_path = image_path.with_suffix(".pts")
+            box_path = find_box(image_path, bbs_dir)
+            records.append(
+                FaceRecord(
+                    image_path=image_path,
+                    landmarks_path=landmarks_path,
+                    box_path=box_path,
+                    landmarks=read_pts(landmarks_path, NUM_LANDMARKS),
+                    box=read_pts(box_path, 4),
+                )
+            )
+    return records

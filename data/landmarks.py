@@ -1,0 +1,65 @@
+"""68-point iBUG landmark conventions: the mirror permutation, mirroring, boxes.
+
+Points are (y, x) = (row, column), 0-based pixel centres.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+NUM_LANDMARKS = 68
+# Outer eye corners (left-image-side 36, other side 45): the inter-ocular pair.
+OUTER_EYE_CORNERS = (36, 45)
+# Inner eye corners, for the eye-centre distance.
+INNER_EYE_CORNERS = (39, 42)
+
+# Index i of a mirrored shape takes point MIRROR_PERMUTATION_68[i] of the
+# original (SPEC section 0; identical in MDM and SDU). An involution.
+MIRROR_PERMUTATION_68 = np.array(
+    [16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]  # jaw
+    + [26, 25, 24, 23, 22, 21, 20, 19, 18, 17]  # brows
+    + [27, 28, 29, 30, 35, 34, 33, 32, 31]  # nose
+    + [45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40]  # eyes
+    + [54, 53, 52, 51, 50, 49, 48, 59, 58, 57, 56, 55]  # outer mouth
+    + [64, 63, 62, 61, 60, 67, 66, 65],  # inner mouth
+    dtype=np.int32,
+)
+
+MIRROR_RULES = ("corrected", "original")
+
+
+def mirror_landmarks(points, width, rule: str = "corrected") -> tf.Tensor:
+    """Landmarks of the left-right mirrored image.
+
+    Args:
+      points: float [..., 68, 2] (y, x).
+      width: image width in pixels, a scalar or shaped like points[..., 0, 0].
+      rule: 'corrected' maps column x to W - 1 - x, as the pixel flip does;
+        'original' is MDM's x -> |W - x| (one pixel too far right, SPEC A.10 #1).
+
+    Returns:
+      float32 [..., 68, 2]: the mirrored points, re-labelled with the permutation.
+    """
+    points = tf.convert_to_tensor(points, tf.float32)
+    width = tf.cast(width, tf.float32)[..., None]
+    y, x = points[..., 0], points[..., 1]
+    if rule == "corrected":
+        x = width - 1.0 - x
+    elif rule == "original":
+        x = tf.abs(width - x)
+    else:
+        raise ValueError(f"rule must be one of {MIRROR_RULES}, got {rule!r}")
+    return tf.gather(tf.stack([y, x], axis=-1), MIRROR_PERMUTATION_68, axis=-2)
+
+
+def bounding_box_corners(points):
+    """The 4 corners of the points' bounding box, in menpo's order.
+
+    float [..., n, 2] (y, x) -> [..., 4, 2]: (min_y, min_x), (max_y, min_x),
+    (max_y, max_x), (min_y, max_x). Works on numpy arrays and tensors.
+    """
+    lo = tf.reduce_min(points, axis=-2)
+    hi = tf.reduce_max(points, axis=-2)
+    return tf.stack(
+        [lo, tf.stack([hi[..., 0], lo[..., 1]], -1), hi, tf.stack([lo[..., 0], hi[..., 1]], -1)],
+        axis=-2,
+    )

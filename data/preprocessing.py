@@ -1,0 +1,117 @@
+"""Per-face preprocessing of the original MDM code (SPEC A.3 and A.8), with menpo.
+
+Both paths read the image (grey -> RGB), crop it to the detector box with a
+margin of 0.3 x the box's shorter side (clipped to the image), and rescale it
+with menpo's `rescale_to_pointcloud` (bilinear, align-corners-like per-axis
+factor):
+
+* training (A.3): scaled so that the ground truth has the reference shape's size;
+* evaluation (A.8): the initial shape is the reference shape aligned to the box
+  (`align_reference_to_box`), and the image is scaled so that
+  the initial shape has the reference shape's size.
+
+Returned arrays are (y, x) float32 in the rescaled frame.
+"""
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from data import menpo_compat  # noqa: F401
+from data.discovery import FaceRecord
+from data.errors import DataError
+from data.reference_shape import align_reference_to_box
+
+CROP_PROPORTION = 0.3
+MIN_CROP_SIZE = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedFace:
+    """A face ready for the network.
+
+    pixels: float32 [H, W, 3] in [0, 1]; landmarks: [68, 2] ground truth;
+    box: [4, 2] detector box; initial: [68, 2] the evaluation initialisation
+    (reference shape aligned to the box); all (y, x).
+    """
+
+    path: str
+    pixels: np.ndarray
+    landmarks: np.ndarray
+    box: np.ndarray
+    initial: np.ndarray
+
+
+def read_image(path: str | Path):
+    """Reads an image as a 3-channel menpo Image in [0, 1]; DataError if unreadable."""
+    import menpo.io
+
+    try:
+        image = menpo.io.import_image(path, normalize=True)
+    except Exception as error:  # menpo surfaces PIL / imageio errors of every kind
+        raise DataError(path, f"cannot read image: {error}") from None
+    if hasattr(image, "as_unmasked"):  # RGBA files come back as MaskedImage
+        image = image.as_unmasked(copy=False)
+    if image.n_channels == 1:
+        image.pixels = np.repeat(image.pixels, 3, axis=0)
+    elif image.n_channels == 4:
+        image.pixels = image.pixels[:3]
+    elif image.n_channels != 3:
+        raise DataError(path, f"expected 1, 3 or 4 channels, found {image.n_channels}")
+    if min(image.shape) < 2:
+        raise DataError(path, f"image is too small ({image.shape[0]}x{image.shape[1]})")
+    return image
+
+
+def load_face(record: FaceRecord):
+    """The image of a record with its ground truth ('PTS') and box ('bb') attached."""
+    from menpo.shape import PointCloud
+
+    image = read_image(record.image_path)
+    image.landmarks["PTS"] = PointCloud(record.landmarks)
+    image.landmarks["bb"] = PointCloud(record.box)
+    return image
+
+
+def crop_to_box(image, path: str | Path):
+    """Crops to the 'bb' group plus 0.3 x its shorter side, clipped to the image."""
+    lo, hi = image.landmarks["bb"].points.min(0), image.landmarks["bb"].points.max(0)
+    if np.any(hi < 0) or np.any(lo > np.array(image.shape) - 1):
+        raise DataError(path, f"detector box {lo.tolist()}-{hi.tolist()} lies outside the image")
+    cropped = image.crop_to_landmarks_proportion(CROP_PROPORTION, group="bb", minimum=True)
+    if min(cropped.shape) < MIN_CROP_SIZE:
+        raise DataError(path, f"crop around the detector box is only {cropped.shape} pixels")
+    return cropped
+
+
+def _prepared(image, record: FaceRecord, initial: np.ndarray) -> PreparedFace:
+    return PreparedFace(
+        path=str(record.image_path),
+        pixels=np.ascontiguousarray(image.pixels_with_channels_at_back(), np.float32),
+        landmarks=image.landmarks["PTS"].points.astype(np.float32),
+        box=image.landmarks["bb"].points.astype(np.float32),
+        initial=initial.astype(np.float32),
+    )
+
+
+def prepare_training_face(record: FaceRecord, reference_shape: np.ndarray) -> PreparedFace:
+    """SPEC A.3: crop to the box, rescale so that the ground truth has the reference size."""
+    from menpo.shape import PointCloud
+
+    image = crop_to_box(load_face(record), record.image_path)
+    image = image.rescale_to_pointcloud(PointCloud(reference_shape), group="PTS")
+    initial = align_reference_to_box(reference_shape, image.landmarks["bb"].points).numpy()
+    return _prepared(image, record, initial)
+
+
+def prepare_evaluation_face(record: FaceRecord, reference_shape: np.ndarray) -> PreparedFace:
+    """SPEC A.8: crop, align the reference to the box, rescale to the reference size."""
+    from menpo.shape import PointCloud
+
+    image = crop_to_box(load_face(record), record.image_path)
+    image.landmarks["initial"] = PointCloud(
+        align_reference_to_box(reference_shape, image.landmarks["bb"].points).numpy()
+    )
+    image = image.rescale_to_pointcloud(PointCloud(reference_shape), group="initial")
+    return _prepared(image, record, image.landmarks["initial"].points)

@@ -1,0 +1,102 @@
+"""Sharded TFRecords of preprocessed faces, and the metadata that goes with them.
+
+One example per face: the rescaled image as a lossless PNG (uint8: the float
+pixels are quantised to 1/255, far below the colour augmentation's noise), the
+ground truth, the detector box and the evaluation initialisation, all (y, x)
+float32 in the image's frame. `metadata.json` beside the shards holds what the
+pipeline needs about the whole set (reference shape, box model, canvas size).
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from data.landmarks import NUM_LANDMARKS
+from data.preprocessing import PreparedFace
+
+METADATA_FILE = "metadata.json"
+SHARD_PATTERN = "{split}-{index:05d}-of-{count:05d}.tfrecord"
+
+FEATURES = {
+    "path": tf.io.FixedLenFeature([], tf.string),
+    "image": tf.io.FixedLenFeature([], tf.string),
+    "landmarks": tf.io.FixedLenFeature([NUM_LANDMARKS * 2], tf.float32),
+    "box": tf.io.FixedLenFeature([8], tf.float32),
+    "initial": tf.io.FixedLenFeature([NUM_LANDMARKS * 2], tf.float32),
+}
+
+
+def _float_feature(values: np.ndarray) -> tf.train.Feature:
+    return tf.train.Feature(float_list=tf.train.FloatList(value=np.ravel(values).tolist()))
+
+
+def _bytes_feature(value: bytes) -> tf.train.Feature:
+    return tf.train.Feature(bytes_list=tf.train.BytesList(value=[value]))
+
+
+def serialise_face(face: PreparedFace) -> bytes:
+    """A PreparedFace as a serialised tf.train.Example."""
+    pixels = np.clip(np.round(face.pixels * 255.0), 0, 255).astype(np.uint8)
+    features = {
+        "path": _bytes_feature(face.path.encode()),
+        "image": _bytes_feature(tf.io.encode_png(pixels).numpy()),
+        "landmarks": _float_feature(face.landmarks),
+        "box": _float_feature(face.box),
+        "initial": _float_feature(face.initial),
+    }
+    return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
+
+
+def parse_face(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
+    """Inverse of `serialise_face`.
+
+    Returns image float32 [H, W, 3] in [0, 1], landmarks / initial [68, 2], box [4, 2].
+    """
+    example = tf.io.parse_single_example(serialised, FEATURES)
+    image = tf.io.decode_png(example["image"], channels=3)
+    return {
+        "path": example["path"],
+        "image": tf.image.convert_image_dtype(image, tf.float32),
+        "landmarks": tf.reshape(example["landmarks"], [NUM_LANDMARKS, 2]),
+        "box": tf.reshape(example["box"], [4, 2]),
+        "initial": tf.reshape(example["initial"], [NUM_LANDMARKS, 2]),
+    }
+
+
+def write_shards(
+    serialised: list[bytes], output_dir: Path, split: str, num_shards: int
+) -> list[str]:
+    """Writes examples round-robin into `num_shards` files; returns their names."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    num_shards = max(1, min(num_shards, len(serialised)))
+    names = [
+        SHARD_PATTERN.format(split=split, index=index, count=num_shards)
+        for index in range(num_shards)
+    ]
+    for index, name in enumerate(names):
+        with tf.io.TFRecordWriter(str(output_dir / name)) as writer:
+            for example in serialised[index::num_shards]:
+                writer.write(example)
+    return names
+
+
+def write_metadata(output_dir: Path, metadata: dict) -> None:
+    """Writes metadata.json atomically (a reader never sees half a file)."""
+    temporary = output_dir / (METADATA_FILE + ".tmp")
+    temporary.write_text(json.dumps(metadata, indent=1))
+    temporary.replace(output_dir / METADATA_FILE)
+
+
+def read_metadata(directory: str | Path) -> dict:
+    """The metadata.json of a converted dataset; FileNotFoundError names the directory."""
+    path = Path(directory) / METADATA_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not a converted dataset (run python -m data.convert)")
+    return json.loads(path.read_text())
+
+
+def shard_paths(directory: str | Path) -> list[str]:
+    """The shard files of a converted dataset, from its metadata."""
+    return [str(Path(directory) / name) for name in read_metadata(directory)["shards"]]

