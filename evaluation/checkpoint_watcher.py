@@ -1,0 +1,60 @@
+"""The continuous evaluator loop shared by every eval script.
+
+Waits for checkpoints in a training directory and calls `evaluate(path, step)`
+once for each new one; a checkpoint whose results file already exists in the
+evaluation directory is not evaluated again (so a restarted evaluator resumes).
+"""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import tensorflow as tf
+from absl import logging
+
+
+def checkpoint_step(path: str) -> int:
+    """The step number of a CheckpointManager path (`.../ckpt-1200` -> 1200)."""
+    match = re.search(r"-(\d+)$", path)
+    if match is None:
+        raise ValueError(f"{path}: not a numbered checkpoint")
+    return int(match.group(1))
+
+
+def results_path(eval_dir: str | Path, step: int) -> Path:
+    return Path(eval_dir) / f"errors-{step:08d}.json"
+
+
+def watch(
+    checkpoint_dir: str,
+    eval_dir: str,
+    evaluate: Callable[[str, int], None],
+    interval_secs: float = 300,
+    run_once: bool = False,
+    timeout_secs: float | None = None,
+) -> int:
+    """Evaluates each new checkpoint exactly once; returns how many were evaluated.
+
+    run_once: evaluate the latest checkpoint (if any) and return. Otherwise poll
+    every `interval_secs` until `timeout_secs` pass without a new checkpoint
+    (forever when None).
+    """
+    Path(eval_dir).mkdir(parents=True, exist_ok=True)
+    if run_once:
+        latest = tf.train.latest_checkpoint(checkpoint_dir)
+        if latest is None:
+            raise FileNotFoundError(f"{checkpoint_dir}: no checkpoint to evaluate")
+        paths = [latest]
+    else:
+        if not Path(checkpoint_dir).is_dir():
+            logging.info("waiting for %s to appear", checkpoint_dir)
+        paths = tf.train.checkpoints_iterator(checkpoint_dir, interval_secs, timeout_secs)
+    evaluated = 0
+    for path in paths:
+        step = checkpoint_step(path)
+        if results_path(eval_dir, step).exists():
+            logging.info("%s already evaluated", path)
+            continue
+        evaluate(path, step)
+        evaluated += 1
+    return evaluated
