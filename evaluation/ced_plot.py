@@ -2,18 +2,18 @@
 
 import io
 
+import cv2
+import matplotlib
 import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
 
 from evaluation.metrics import FAILURE_THRESHOLD, cumulative_error_distribution
 
 
 def ced_figure(curves: dict[str, np.ndarray], max_error: float = 0.09, title: str = ""):
     """A matplotlib figure of CED curves, one per named error array."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     grid = np.linspace(0.0, max_error, 181)
     figure, axes = plt.subplots(figsize=(6, 4.5), dpi=100)
     for name, errors in curves.items():
@@ -29,12 +29,8 @@ def ced_figure(curves: dict[str, np.ndarray], max_error: float = 0.09, title: st
 
 def figure_to_rgb(figure) -> np.ndarray:
     """Renders a figure to a uint8 [H, W, 3] array and closes it."""
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
-    import cv2
-
     image = cv2.imdecode(np.frombuffer(buffer.getvalue(), np.uint8), cv2.IMREAD_COLOR)
     return image[..., ::-1].copy()

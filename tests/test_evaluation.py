@@ -1,0 +1,64 @@
+"""Shared evaluation code: summaries, CED plots, the checkpoint watcher."""
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from evaluation.ced_plot import ced_figure, figure_to_rgb
+from evaluation.checkpoint_watcher import checkpoint_step, results_path, watch
+from evaluation.report import summarise, write_json
+
+
+def test_summary_numbers():
+    errors = np.array([0.01, 0.03, 0.05, 0.2])
+    summary = summarise(errors)
+    assert summary["num_images"] == 4
+    assert summary["mean_nme"] == pytest.approx(0.0725)
+    assert summary["median_nme"] == pytest.approx(0.04)
+    assert summary["failure_rate_0.08"] == 0.25
+    assert 0 < summary["auc_0.08"] < 0.75
+
+
+def test_ced_plot_renders():
+    image = figure_to_rgb(ced_figure({"a": np.random.default_rng(0).random(50) * 0.1}))
+    assert image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8
+    assert image.std() > 10  # not blank
+
+
+def save_checkpoints(directory, steps):
+    variable = tf.Variable(1.0)
+    manager = tf.train.CheckpointManager(tf.train.Checkpoint(v=variable), directory, 10)
+    for step in steps:
+        manager.save(checkpoint_number=step)
+
+
+def test_checkpoint_step():
+    assert checkpoint_step("/a/b/ckpt-1200") == 1200
+    with pytest.raises(ValueError):
+        checkpoint_step("/a/b/model")
+
+
+def test_watch_evaluates_each_checkpoint_once(tmp_path):
+    save_checkpoints(tmp_path / "train", [5, 10])
+    seen = []
+
+    def evaluate(path, step):
+        seen.append(step)
+        write_json(results_path(tmp_path / "eval", step), path, step, {}, {})
+
+    assert watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True) == 1
+    assert watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True) == 0
+    assert seen == [10]
+    stored = json.loads(results_path(tmp_path / "eval", 10).read_text())
+    assert stored["checkpoint"].endswith("ckpt-10") and stored["step"] == 10
+    # Continuous mode: the latest is already done; it waits, then gives up at the timeout.
+    assert (
+        watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, 0.1, timeout_secs=0.5) == 0
+    )
+
+
+def test_watch_run_once_without_checkpoints(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+        watch(str(tmp_path / "missing"), str(tmp_path / "eval"), lambda p, s: None, run_once=True)
