@@ -78,7 +78,7 @@ def main(argv: list[str]) -> None:
 
     def evaluate(path: str, step: int) -> None:
         checkpoint.restore(path).expect_partial()
-        with ema.averaged_weights():
+        with ema.averaged_weights(model.trainable_variables):
             per_image = evaluate_batches(
                 model, dataset, FLAGS.mirrored_averaging, FLAGS.mirror_rule, FLAGS.num_examples
             )

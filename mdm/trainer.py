@@ -130,7 +130,7 @@ def train(config: TrainingConfig) -> dict:
             loss = tf.reduce_sum(losses)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
-        ema.apply(optimizer.iterations)
+        ema.apply(model.trainable_variables, optimizer.iterations)
         return loss, losses, outputs
 
     writer = tf.summary.create_file_writer(str(train_dir))

@@ -12,6 +12,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from data.pipeline import AugmentationConfig, evaluation_dataset
 from evaluation.metrics import normalised_mean_error
+from mdm.model import MDM
 from mdm.moving_average import ExponentialMovingAverage
 from mdm.trainer import TrainingConfig, learning_rate_schedule, train
 
@@ -43,9 +44,9 @@ def test_ema_decay_and_update():
     assert float(ema.decay(0)) == pytest.approx(0.1)
     assert float(ema.decay(10**6)) == pytest.approx(0.9999)
     variable.assign([1.0, 20.0])
-    ema.apply(step=0)  # decay 0.1: shadow = 0.1 * old + 0.9 * new
+    ema.apply([variable], step=0)  # decay 0.1: shadow = 0.1 * old + 0.9 * new
     np.testing.assert_allclose(ema.shadows[0].numpy(), [0.9, 19.0])
-    with ema.averaged_weights():
+    with ema.averaged_weights([variable]):
         np.testing.assert_allclose(variable.numpy(), [0.9, 19.0])
     np.testing.assert_allclose(variable.numpy(), [1.0, 20.0])
 
@@ -142,3 +143,28 @@ def test_nan_loss_stops_with_the_step(trained, monkeypatch):
     monkeypatch.setattr(trainer, "step_losses", lambda steps, gt: original(steps, gt) + np.nan)
     with pytest.raises(FloatingPointError, match="at step 27"):
         train(TrainingConfig(**{**config.__dict__, "max_steps": 30}))
+
+
+def test_pretrained_weights_start_a_new_run(trained, tmp_path):
+    config, _, _, _ = trained
+    pretrained = tf.train.latest_checkpoint(config.train_dir)
+    new_run = TrainingConfig(
+        **{
+            **config.__dict__,
+            "train_dir": str(tmp_path / "finetune"),
+            "pretrained_model_checkpoint_path": pretrained,
+            "initial_learning_rate": 0.0,  # weights stay put: what was loaded is what is saved
+            "max_steps": 1,
+        }
+    )
+    assert train(new_run)["step"] == 1
+
+    def restored(path):
+        model = MDM()
+        model.build()
+        tf.train.Checkpoint(model=model).restore(path).expect_partial()
+        return model.prediction.kernel.numpy()
+
+    saved = tf.train.latest_checkpoint(new_run.train_dir)
+    np.testing.assert_array_equal(restored(saved), restored(pretrained))
+    assert np.abs(restored(saved)).max() > 0
