@@ -20,7 +20,7 @@ $(INSTALLED): setup.py pyproject.toml requirements.txt
 
 install: $(INSTALLED)
 
-$(OP_LIBRARY): custom_ops/extract_patches.cc custom_ops/patch_geometry.h custom_ops/build.py | $(INSTALLED)
+$(OP_LIBRARY): custom_ops/extract_patches.cc custom_ops/extract_patches_gpu.cu.cc custom_ops/extract_patches_gpu.h custom_ops/patch_geometry.h custom_ops/build.py | $(INSTALLED)
 	$(PY) custom_ops/build.py $@
 
 build: $(OP_LIBRARY)

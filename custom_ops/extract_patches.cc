@@ -5,18 +5,25 @@
 //   output:  [B, N, ph, pw, C] float32
 //
 // Semantics (start index, valid pixels, zero fill) are defined once, in
-// patch_geometry.h. The op has no registered C++ gradient; the Python
-// wrapper registers the image gradient (the adjoint scatter-add) and gives
-// the centres none.
+// patch_geometry.h, for the CPU kernel here and the CUDA kernel
+// (extract_patches_gpu.cu.cc, registered when built with GOOGLE_CUDA). The op
+// has no registered C++ gradient; the Python wrapper registers the image
+// gradient (the adjoint scatter-add) and gives the centres none.
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "patch_geometry.h"
 #include "tensorflow/core/framework/op.h"
 #include "tensorflow/core/framework/op_kernel.h"
 #include "tensorflow/core/framework/shape_inference.h"
 #include "tensorflow/core/util/work_sharder.h"
+
+#if GOOGLE_CUDA
+#include "extract_patches_gpu.h"
+#include "xla/stream_executor/stream.h"
+#endif
 
 namespace face_alignment {
 
@@ -62,93 +69,50 @@ outside the image are 0. mode='original' reproduces the trigeorgis/tensorflow
 fork's start rule (truncation toward zero, row/column 0 treated as outside).
 )doc");
 
-class ExtractPatchesOp : public OpKernel {
+// Attribute parsing, input checks and output allocation, shared by devices.
+class ExtractPatchesOpBase : public OpKernel {
  public:
-  explicit ExtractPatchesOp(OpKernelConstruction* context)
+  explicit ExtractPatchesOpBase(OpKernelConstruction* context)
       : OpKernel(context) {
     std::vector<int64_t> patch_shape;
     OP_REQUIRES_OK(context, context->GetAttr("patch_shape", &patch_shape));
     OP_REQUIRES(context, patch_shape.size() == 2,
                 InvalidArgument("patch_shape must have 2 elements"));
+    OP_REQUIRES(context, patch_shape[0] > 0 && patch_shape[1] > 0,
+                InvalidArgument("patch_shape must be positive"));
     patch_height_ = patch_shape[0];
     patch_width_ = patch_shape[1];
-    OP_REQUIRES(context, patch_height_ > 0 && patch_width_ > 0,
-                InvalidArgument("patch_shape must be positive"));
     std::string mode;
     OP_REQUIRES_OK(context, context->GetAttr("mode", &mode));
     mode_ = mode == "original" ? PatchMode::kOriginal : PatchMode::kRecommended;
   }
 
-  void Compute(OpKernelContext* context) override {
+ protected:
+  // Checks the inputs, fills `problem` and allocates the output.
+  absl::Status Prepare(OpKernelContext* context, PatchProblem* problem,
+                       Tensor** output) {
     const Tensor& images = context->input(0);
     const Tensor& centres = context->input(1);
-    OP_REQUIRES(context, images.dims() == 4,
-                InvalidArgument("images must be [B, H, W, C], got shape ",
-                                images.shape().DebugString()));
-    OP_REQUIRES(context, centres.dims() == 3 && centres.dim_size(2) == 2,
-                InvalidArgument("centres must be [B, N, 2] in (y, x), got ",
-                                centres.shape().DebugString()));
-    OP_REQUIRES(context, images.dim_size(0) == centres.dim_size(0),
-                InvalidArgument("images and centres disagree on the batch "
-                                "size: ",
-                                images.dim_size(0), " vs ",
-                                centres.dim_size(0)));
-    const int64_t batch = images.dim_size(0);
-    const int64_t height = images.dim_size(1);
-    const int64_t width = images.dim_size(2);
-    const int64_t channels = images.dim_size(3);
-    const int64_t num_centres = centres.dim_size(1);
-
-    Tensor* output = nullptr;
-    OP_REQUIRES_OK(
-        context,
-        context->allocate_output(
-            0,
-            TensorShape({batch, num_centres, patch_height_, patch_width_,
-                         channels}),
-            &output));
-    if (output->NumElements() == 0) return;
-
-    const float* image_data = images.flat<float>().data();
-    const float* centre_data = centres.flat<float>().data();
-    float* out_data = output->flat<float>().data();
-    const int64_t patch_elements = patch_height_ * patch_width_ * channels;
-    const int64_t row_elements = patch_width_ * channels;
-    const int64_t first = FirstValid(mode_);
-    const int64_t ph = patch_height_, pw = patch_width_;
-    const PatchMode mode = mode_;
-
-    auto extract_range = [&](int64_t begin, int64_t end) {
-      for (int64_t patch = begin; patch < end; ++patch) {
-        const int64_t b = patch / num_centres;
-        const float* image = image_data + b * height * width * channels;
-        float* out = out_data + patch * patch_elements;
-        const int64_t start_y = PatchStart(centre_data[2 * patch], ph, mode);
-        const int64_t start_x =
-            PatchStart(centre_data[2 * patch + 1], pw, mode);
-        // Columns [lo, hi) of the patch read valid source columns.
-        const int64_t lo = std::clamp<int64_t>(first - start_x, 0, pw);
-        const int64_t hi = std::clamp<int64_t>(width - start_x, lo, pw);
-        for (int64_t ty = 0; ty < ph; ++ty) {
-          float* out_row = out + ty * row_elements;
-          const int64_t sy = start_y + ty;
-          if (!IsValid(sy, height, mode) || lo == hi) {
-            std::memset(out_row, 0, row_elements * sizeof(float));
-            continue;
-          }
-          std::memset(out_row, 0, lo * channels * sizeof(float));
-          std::memcpy(out_row + lo * channels,
-                      image + (sy * width + start_x + lo) * channels,
-                      (hi - lo) * channels * sizeof(float));
-          std::memset(out_row + hi * channels, 0,
-                      (pw - hi) * channels * sizeof(float));
-        }
-      }
-    };
-    auto* workers = context->device()->tensorflow_cpu_worker_threads();
-    ::tensorflow::Shard(workers->num_threads, workers->workers,
-                        batch * num_centres, /*cost_per_unit=*/patch_elements,
-                        extract_range);
+    if (images.dims() != 4) {
+      return InvalidArgument("images must be [B, H, W, C], got shape ",
+                             images.shape().DebugString());
+    }
+    if (centres.dims() != 3 || centres.dim_size(2) != 2) {
+      return InvalidArgument("centres must be [B, N, 2] in (y, x), got ",
+                             centres.shape().DebugString());
+    }
+    if (images.dim_size(0) != centres.dim_size(0)) {
+      return InvalidArgument("images and centres disagree on the batch size: ",
+                             images.dim_size(0), " vs ", centres.dim_size(0));
+    }
+    *problem = {images.dim_size(0), images.dim_size(1), images.dim_size(2),
+                images.dim_size(3), centres.dim_size(1), patch_height_,
+                patch_width_, mode_};
+    return context->allocate_output(
+        0,
+        TensorShape({problem->batch, problem->num_centres, patch_height_,
+                     patch_width_, problem->channels}),
+        output);
   }
 
  private:
@@ -157,7 +121,90 @@ class ExtractPatchesOp : public OpKernel {
   PatchMode mode_;
 };
 
+class ExtractPatchesCpuOp : public ExtractPatchesOpBase {
+ public:
+  using ExtractPatchesOpBase::ExtractPatchesOpBase;
+
+  void Compute(OpKernelContext* context) override {
+    PatchProblem p;
+    Tensor* output = nullptr;
+    OP_REQUIRES_OK(context, Prepare(context, &p, &output));
+    if (output->NumElements() == 0) return;
+
+    const float* image_data = context->input(0).flat<float>().data();
+    const float* centre_data = context->input(1).flat<float>().data();
+    float* out_data = output->flat<float>().data();
+    const int64_t row_elements = p.patch_width * p.channels;
+    const int64_t patch_elements = p.patch_height * row_elements;
+    const int64_t first = FirstValid(p.mode);
+
+    auto extract_range = [&](int64_t begin, int64_t end) {
+      for (int64_t patch = begin; patch < end; ++patch) {
+        const int64_t b = patch / p.num_centres;
+        const float* image = image_data + b * p.height * p.width * p.channels;
+        float* out = out_data + patch * patch_elements;
+        const int64_t start_y =
+            PatchStart(centre_data[2 * patch], p.patch_height, p.mode);
+        const int64_t start_x =
+            PatchStart(centre_data[2 * patch + 1], p.patch_width, p.mode);
+        // Columns [lo, hi) of the patch read valid source columns.
+        const int64_t lo = std::clamp<int64_t>(first - start_x, 0, p.patch_width);
+        const int64_t hi =
+            std::clamp<int64_t>(p.width - start_x, lo, p.patch_width);
+        for (int64_t ty = 0; ty < p.patch_height; ++ty) {
+          float* out_row = out + ty * row_elements;
+          const int64_t sy = start_y + ty;
+          if (!IsValid(sy, p.height, p.mode) || lo == hi) {
+            std::memset(out_row, 0, row_elements * sizeof(float));
+            continue;
+          }
+          std::memset(out_row, 0, lo * p.channels * sizeof(float));
+          std::memcpy(out_row + lo * p.channels,
+                      image + (sy * p.width + start_x + lo) * p.channels,
+                      (hi - lo) * p.channels * sizeof(float));
+          std::memset(out_row + hi * p.channels, 0,
+                      (p.patch_width - hi) * p.channels * sizeof(float));
+        }
+      }
+    };
+    auto* workers = context->device()->tensorflow_cpu_worker_threads();
+    ::tensorflow::Shard(workers->num_threads, workers->workers,
+                        p.batch * p.num_centres,
+                        /*cost_per_unit=*/patch_elements, extract_range);
+  }
+};
+
 REGISTER_KERNEL_BUILDER(
-    Name("ExtractPatches").Device(::tensorflow::DEVICE_CPU), ExtractPatchesOp);
+    Name("ExtractPatches").Device(::tensorflow::DEVICE_CPU),
+    ExtractPatchesCpuOp);
+
+#if GOOGLE_CUDA
+class ExtractPatchesGpuOp : public ExtractPatchesOpBase {
+ public:
+  using ExtractPatchesOpBase::ExtractPatchesOpBase;
+
+  void Compute(OpKernelContext* context) override {
+    PatchProblem problem;
+    Tensor* output = nullptr;
+    OP_REQUIRES_OK(context, Prepare(context, &problem, &output));
+    if (output->NumElements() == 0) return;
+    auto stream = static_cast<cudaStream_t>(
+        context->op_device_context()->stream()->platform_specific_handle()
+            .stream);
+    const cudaError_t status = LaunchExtractPatches(
+        context->input(0).flat<float>().data(),
+        context->input(1).flat<float>().data(), output->flat<float>().data(),
+        problem, stream);
+    OP_REQUIRES(context, status == cudaSuccess,
+                ::tensorflow::errors::Internal(
+                    "ExtractPatches CUDA launch failed: ",
+                    cudaGetErrorString(status)));
+  }
+};
+
+REGISTER_KERNEL_BUILDER(
+    Name("ExtractPatches").Device(::tensorflow::DEVICE_GPU),
+    ExtractPatchesGpuOp);
+#endif  // GOOGLE_CUDA
 
 }  // namespace face_alignment

@@ -63,6 +63,15 @@ PATCH_HOST_DEVICE inline bool IsValid(int64_t index, int64_t size,
   return index >= FirstValid(mode) && index < size;
 }
 
+// Sizes of one ExtractPatches call: images [batch, height, width, channels],
+// centres [batch, num_centres, 2], patches [batch, num_centres, patch_height,
+// patch_width, channels].
+struct PatchProblem {
+  int64_t batch, height, width, channels, num_centres, patch_height,
+      patch_width;
+  PatchMode mode;
+};
+
 }  // namespace face_alignment
 
 #endif  // FACE_ALIGNMENT_CUSTOM_OPS_PATCH_GEOMETRY_H_
