@@ -85,6 +85,31 @@ def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
     )
 
 
+def _write_scalars(loss: float, losses, optimizer, examples_per_sec: float) -> None:
+    tf.summary.scalar("loss/total", loss)
+    for index, value in enumerate(losses.numpy(), start=1):
+        tf.summary.scalar(f"loss/step_{index}", value)
+    tf.summary.scalar("learning_rate", optimizer.learning_rate)
+    tf.summary.scalar("examples_per_sec", examples_per_sec)
+
+
+def _write_step_histograms(initial, steps) -> None:
+    """Histograms of each step's update, delta_t = estimate_t - estimate_(t-1)."""
+    previous = initial
+    for index in range(steps.shape[1]):
+        tf.summary.histogram(f"delta/step_{index + 1}", steps[:, index] - previous)
+        previous = steps[:, index]
+
+
+def _progress_line(step, config, loss, losses, steps_per_sec, eta) -> str:
+    per_step = " ".join(f"{value:.4f}" for value in losses.numpy())
+    return (
+        f"step {step}/{config.max_steps}  loss {loss:.4f} ({per_step})  "
+        f"{steps_per_sec:.2f} steps/s  {steps_per_sec * config.batch_size:.1f} examples/s  "
+        f"ETA {_format_duration(eta)}"
+    )
+
+
 def _format_duration(seconds: float) -> str:
     minutes, seconds = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
@@ -135,56 +160,46 @@ def train(config: TrainingConfig) -> dict:
 
     writer = tf.summary.create_file_writer(str(train_dir))
     step, loss = first_step, float("nan")
-    last_save = last_log = time.time()
-    logged_step = first_step
+    started = last_save = last_log = time.time()
+    logged_step = saved_step = first_step
     logging.info(
         "training from step %d to %d, batch %d", first_step, config.max_steps, config.batch_size
     )
-    started = time.time()
-    for batch in dataset:
-        if step >= config.max_steps:
-            break
-        if config.max_seconds is not None and time.time() - started >= config.max_seconds:
-            logging.info("stopping at step %d: --max_seconds=%s reached", step, config.max_seconds)
-            break
-        loss_tensor, losses, outputs = train_step(batch)
-        step = int(optimizer.iterations.numpy())
-        loss = float(loss_tensor.numpy())
-        if not np.isfinite(loss):
-            raise FloatingPointError(
-                f"the loss became {loss} at step {step}; the last good checkpoint is "
-                f"{manager.latest_checkpoint} (lower --initial_learning_rate or check the data)"
-            )
-        if step % config.log_every == 0 or step == config.max_steps:
-            now = time.time()
-            steps_per_sec = (step - logged_step) / max(now - last_log, 1e-9)
-            last_log, logged_step = now, step
-            eta = (config.max_steps - step) / max(steps_per_sec, 1e-9)
-            with writer.as_default(step=step):
-                tf.summary.scalar("loss/total", loss)
-                for index, value in enumerate(losses.numpy(), start=1):
-                    tf.summary.scalar(f"loss/step_{index}", value)
-                tf.summary.scalar("learning_rate", optimizer.learning_rate)
-                tf.summary.scalar("examples_per_sec", steps_per_sec * config.batch_size)
-                previous = batch["initial"]
-                for index in range(model.num_iterations):
-                    current = outputs["steps"][:, index]
-                    tf.summary.histogram(f"delta/step_{index + 1}", current - previous)
-                    previous = current
-                if step % config.image_every == 0:
+    try:
+        for batch in dataset:
+            if step >= config.max_steps:
+                break
+            if config.max_seconds is not None and time.time() - started >= config.max_seconds:
+                logging.info("stopping at step %d: --max_seconds reached", step)
+                break
+            loss_tensor, losses, outputs = train_step(batch)
+            step = int(optimizer.iterations.numpy())
+            loss = float(loss_tensor.numpy())
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"the loss became {loss} at step {step}; the last good checkpoint is "
+                    f"{manager.latest_checkpoint} (lower --initial_learning_rate or check the data)"
+                )
+            if step % config.image_every == 0:
+                with writer.as_default(step=step):
                     tf.summary.image("training_samples", _summary_images(batch, outputs), step, 3)
-            print(
-                f"step {step}/{config.max_steps}  loss {loss:.4f} ("
-                + " ".join(f"{v:.4f}" for v in losses.numpy())
-                + f")  {steps_per_sec:.2f} steps/s  "
-                f"{steps_per_sec * config.batch_size:.1f} examples/s  "
-                f"ETA {_format_duration(eta)}",
-                flush=True,
-            )
-        if time.time() - last_save >= config.save_every_secs:
+            if step % config.log_every == 0 or step == config.max_steps:
+                now = time.time()
+                steps_per_sec = (step - logged_step) / max(now - last_log, 1e-9)
+                last_log, logged_step = now, step
+                with writer.as_default(step=step):
+                    _write_scalars(loss, losses, optimizer, steps_per_sec * config.batch_size)
+                    _write_step_histograms(batch["initial"], outputs["steps"])
+                eta = (config.max_steps - step) / max(steps_per_sec, 1e-9)
+                print(_progress_line(step, config, loss, losses, steps_per_sec, eta), flush=True)
+            if time.time() - last_save >= config.save_every_secs:
+                manager.save(checkpoint_number=step)
+                last_save, saved_step = time.time(), step
+    except KeyboardInterrupt:
+        logging.info("interrupted at step %d; saving a checkpoint", step)
+        raise
+    finally:
+        if step != saved_step and np.isfinite(loss):
             manager.save(checkpoint_number=step)
-            last_save = time.time()
-    if step > first_step:
-        manager.save(checkpoint_number=step)
-    writer.close()
+        writer.close()
     return {"step": step, "loss": loss}
