@@ -1,0 +1,30 @@
+"""The five released SDU configurations, by name (SPEC B.9)."""
+
+import keras
+
+from hourglass.network import HeatmapNetwork
+
+INPUT_SIZE = 128
+LANDMARK_TYPES = ("2d", "3d")
+PRESETS = {
+    "hg2-d4-resnet": {"topology": "hourglass", "block": "resnet", "depth": 4},
+    "hg2-d3-hpm": {"topology": "hourglass", "block": "hpm", "depth": 3},
+    "hg2-d4-cab": {"topology": "hourglass", "block": "cab", "depth": 4},
+    "sat2-d3-cab": {"topology": "satnet", "block": "cab", "depth": 3},
+    "hg2-d3-cab": {"topology": "hourglass", "block": "cab", "depth": 3},
+}
+
+
+def build(preset: str, landmark_type: str = "2d") -> HeatmapNetwork:
+    """A built network of a released configuration.
+
+    2D and 3D (AFLW2000-3D style: the 2D projections of 3D-consistent points)
+    models share the architecture; the type only names the model.
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {preset!r}")
+    if landmark_type not in LANDMARK_TYPES:
+        raise ValueError(f"landmark_type must be one of {LANDMARK_TYPES}, got {landmark_type!r}")
+    model = HeatmapNetwork(**PRESETS[preset], stacks=2, name=f"{preset}-{landmark_type}")
+    model(keras.ops.zeros((1, INPUT_SIZE, INPUT_SIZE, 3)))
+    return model
