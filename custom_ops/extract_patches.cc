@@ -69,7 +69,8 @@ outside the image are 0. mode='original' reproduces the trigeorgis/tensorflow
 fork's start rule (truncation toward zero, row/column 0 treated as outside).
 )doc");
 
-// Attribute parsing, input checks and output allocation, shared by devices.
+// Attribute parsing, input checks and output allocation, shared by devices;
+// each device implements Extract.
 class ExtractPatchesOpBase : public OpKernel {
  public:
   explicit ExtractPatchesOpBase(OpKernelConstruction* context)
@@ -87,7 +88,19 @@ class ExtractPatchesOpBase : public OpKernel {
     mode_ = mode == "original" ? PatchMode::kOriginal : PatchMode::kRecommended;
   }
 
+  void Compute(OpKernelContext* context) override {
+    PatchProblem problem;
+    Tensor* output = nullptr;
+    OP_REQUIRES_OK(context, Prepare(context, &problem, &output));
+    if (output->NumElements() == 0) return;
+    Extract(context, problem, output);
+  }
+
  protected:
+  virtual void Extract(OpKernelContext* context, const PatchProblem& problem,
+                       Tensor* output) = 0;
+
+ private:
   // Checks the inputs, fills `problem` and allocates the output.
   absl::Status Prepare(OpKernelContext* context, PatchProblem* problem,
                        Tensor** output) {
@@ -115,7 +128,6 @@ class ExtractPatchesOpBase : public OpKernel {
         output);
   }
 
- private:
   int64_t patch_height_;
   int64_t patch_width_;
   PatchMode mode_;
@@ -125,12 +137,9 @@ class ExtractPatchesCpuOp : public ExtractPatchesOpBase {
  public:
   using ExtractPatchesOpBase::ExtractPatchesOpBase;
 
-  void Compute(OpKernelContext* context) override {
-    PatchProblem p;
-    Tensor* output = nullptr;
-    OP_REQUIRES_OK(context, Prepare(context, &p, &output));
-    if (output->NumElements() == 0) return;
-
+ protected:
+  void Extract(OpKernelContext* context, const PatchProblem& p,
+               Tensor* output) override {
     const float* image_data = context->input(0).flat<float>().data();
     const float* centre_data = context->input(1).flat<float>().data();
     float* out_data = output->flat<float>().data();
@@ -183,11 +192,9 @@ class ExtractPatchesGpuOp : public ExtractPatchesOpBase {
  public:
   using ExtractPatchesOpBase::ExtractPatchesOpBase;
 
-  void Compute(OpKernelContext* context) override {
-    PatchProblem problem;
-    Tensor* output = nullptr;
-    OP_REQUIRES_OK(context, Prepare(context, &problem, &output));
-    if (output->NumElements() == 0) return;
+ protected:
+  void Extract(OpKernelContext* context, const PatchProblem& problem,
+               Tensor* output) override {
     auto stream = static_cast<cudaStream_t>(
         context->op_device_context()->stream()->platform_specific_handle()
             .stream);
