@@ -14,6 +14,7 @@ Every problem is raised as DataError naming the file, before any training.
 import dataclasses
 import glob
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,8 @@ def split_globs(datasets: str) -> list[str]:
 
 def find_bbs_dir(image_path: Path) -> Path | None:
     """The nearest `bbs` directory beside an ancestor of the image, or None."""
-    for ancestor in image_path.resolve().parents:
+    # abspath, not resolve: a symlinked data folder keeps the paths the user gave.
+    for ancestor in Path(os.path.abspath(image_path)).parents:
         if (ancestor / "bbs").is_dir():
             return ancestor / "bbs"
     return None
@@ -103,7 +105,7 @@ def discover_faces(datasets: str, bbs_dir: str | Path | None = None) -> list[Fac
     records, seen = [], set()
     for pattern in patterns:
         for image_path in image_paths(pattern):
-            if image_path.resolve() in seen:
+            if image_path.resolve() in seen:  # the same file, however it was reached
                 _log.info("%s matched twice; listed once", image_path)
                 continue
             seen.add(image_path.resolve())

@@ -82,3 +82,11 @@ def test_data_error_survives_pickling():
     error = pickle.loads(pickle.dumps(DataError("a.png", "broken")))
     assert (error.path, error.problem, str(error)) == ("a.png", "broken", "a.png: broken")
     assert np.isfinite(1.0)
+
+
+def test_symlinked_data_keeps_the_given_paths(make_dataset, tmp_path):
+    root = make_dataset({"afw": 1})
+    link = tmp_path / "linked"
+    link.symlink_to(root, target_is_directory=True)
+    records = discover_faces(f"{link}/afw/*.png")
+    assert records[0].box_path == link / "bbs/afw/face_000.pts"
