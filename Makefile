@@ -36,7 +36,8 @@ demo: build
 	rm -rf $(DEMO_DIR)
 	$(PY) -m data.builtin --output_dir=$(DEMO_DIR)/faces
 	$(PY) train_mdm.py --datasets='$(DEMO_DIR)/faces/faces/*' --train_dir=$(DEMO_DIR)/mdm \
-	    --batch_size=4 --max_steps=40 --initial_learning_rate=1e-4 --log_every=5 --image_every=20
+	    --batch_size=4 --max_steps=40 --initial_learning_rate=1e-4 --log_every=5 --image_every=20 \
+	    --reference_alignment=procrustes
 	$(PY) eval_mdm.py --checkpoint_dir=$(DEMO_DIR)/mdm --eval_dir=$(DEMO_DIR)/mdm/eval \
 	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
 	$(PY) -m data.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview

@@ -10,6 +10,7 @@ TensorBoard logs go to --train_dir.
 
 from absl import app, flags
 
+from data.reference_shape import REFERENCE_ALIGNMENTS
 from mdm.trainer import TrainingConfig, train
 
 FLAGS = flags.FLAGS
@@ -37,6 +38,10 @@ def define_flags() -> None:
     flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
     flags.DEFINE_integer("image_every", 100, "Steps between TensorBoard sample images.")
     flags.DEFINE_float("save_every_secs", 600, "Seconds between checkpoints.")
+    flags.DEFINE_enum(
+        "reference_alignment", "none", REFERENCE_ALIGNMENTS,
+        "Mean shape: the original plain mean of the training shapes, or their Procrustes mean.",
+    )  # fmt: skip
 
 
 def main(argv: list[str]) -> None:
@@ -58,6 +63,7 @@ def main(argv: list[str]) -> None:
             log_every=FLAGS.log_every,
             image_every=FLAGS.image_every,
             save_every_secs=FLAGS.save_every_secs,
+            reference_alignment=FLAGS.reference_alignment,
         )
     )
 

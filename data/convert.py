@@ -22,7 +22,7 @@ from absl import app, flags, logging
 from data.box_model import BoxPerturbationModel
 from data.discovery import FaceRecord, discover_faces
 from data.preprocessing import PreparedFace, prepare_evaluation_face, prepare_training_face
-from data.reference_shape import build_reference_shape
+from data.reference_shape import REFERENCE_ALIGNMENTS, build_reference_shape
 from data.tfrecords import read_metadata, serialise_face, write_metadata, write_shards
 
 SPLITS = ("train", "eval")
@@ -50,6 +50,7 @@ def convert(
     reference_shape: np.ndarray | None = None,
     num_shards: int = 8,
     workers: int = 2,
+    reference_alignment: str = "none",
 ) -> dict:
     """Converts the faces of `datasets` into `output_dir`; returns the metadata.
 
@@ -61,6 +62,8 @@ def convert(
       bbs_dir: root of the detector boxes; default: the nearest `bbs/` above each image.
       reference_shape: float [68, 2] (y, x); required for 'eval'.
       num_shards, workers: output files and preprocessing processes.
+      reference_alignment: 'none' (the original's plain mean) or 'procrustes',
+        when the reference shape is built here.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -70,7 +73,9 @@ def convert(
     if reference_shape is None:
         if split == "eval":
             raise ValueError("evaluation conversion needs the training reference shape")
-        reference_shape = build_reference_shape(np.stack([r.landmarks for r in records]))
+        reference_shape = build_reference_shape(
+            np.stack([r.landmarks for r in records]), alignment=reference_alignment
+        )
     reference_shape = np.asarray(reference_shape, np.float32)
     prepare = prepare_training_face if split == "train" else prepare_evaluation_face
     faces = _prepare_all(records, prepare, reference_shape, workers)
@@ -83,6 +88,7 @@ def convert(
         "num_examples": len(faces),
         "shards": shards,
         "reference_shape": reference_shape.tolist(),
+        "reference_alignment": reference_alignment,
         # Largest (H, W) of the set: training pads every image to this canvas.
         "canvas_shape": np.max([face.pixels.shape[:2] for face in faces], axis=0).tolist(),
     }
@@ -114,6 +120,12 @@ def define_flags() -> None:
     )
     flags.DEFINE_integer("num_shards", 8, "Number of TFRecord files.")
     flags.DEFINE_integer("workers", 2, "Preprocessing processes.")
+    flags.DEFINE_enum(
+        "reference_alignment",
+        "none",
+        REFERENCE_ALIGNMENTS,
+        "Mean shape: plain (original) or Procrustes.",
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -129,6 +141,7 @@ def main(argv: list[str]) -> None:
         reference,
         FLAGS.num_shards,
         FLAGS.workers,
+        FLAGS.reference_alignment,
     )
 
 

@@ -22,17 +22,61 @@ from data.landmarks import bounding_box_corners
 REFERENCE_DIAGONAL = 200.0
 
 
-def build_reference_shape(shapes: np.ndarray, diagonal: float = REFERENCE_DIAGONAL) -> np.ndarray:
-    """Mean of `shapes` [n, 68, 2], scaled about the origin to bbox diagonal `diagonal`.
+REFERENCE_ALIGNMENTS = ("none", "procrustes")
 
+
+def build_reference_shape(
+    shapes: np.ndarray, diagonal: float = REFERENCE_DIAGONAL, alignment: str = "none"
+) -> np.ndarray:
+    """The mean of `shapes` [n, 68, 2], scaled about the origin to bbox diagonal `diagonal`.
+
+    alignment 'none' is the original: the plain mean of the shapes in their own
+    image coordinates. 'procrustes' is the generalised Procrustes mean (each
+    shape aligned to the mean by a similarity), centred on the origin: better
+    when the training faces differ in position, scale or in-plane rotation.
     Returns float32 [68, 2].
     """
     shapes = np.asarray(shapes, dtype=np.float64)
     if shapes.ndim != 3 or len(shapes) == 0:
         raise ValueError(f"need a non-empty [n, points, 2] array of shapes, got {shapes.shape}")
-    mean = shapes.mean(axis=0)
+    if alignment == "none":
+        mean = shapes.mean(axis=0)
+    elif alignment == "procrustes":
+        mean = procrustes_mean(shapes)
+    else:
+        raise ValueError(f"alignment must be one of {REFERENCE_ALIGNMENTS}, got {alignment!r}")
     extent = mean.max(axis=0) - mean.min(axis=0)
     return (mean * (diagonal / np.linalg.norm(extent))).astype(np.float32)
+
+
+def _normalised(shape: np.ndarray) -> np.ndarray:
+    centred = shape - shape.mean(axis=0)
+    return centred / np.linalg.norm(centred)
+
+
+def _align(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """`source` mapped onto `target` by the least-squares similarity (no reflection)."""
+    source_centred, target_centred = source - source.mean(0), target - target.mean(0)
+    u, singular, vt = np.linalg.svd(source_centred.T @ target_centred)
+    sign = np.sign(np.linalg.det(u @ vt))
+    correction = np.diag([1.0, sign])
+    rotation = u @ correction @ vt
+    scale = np.sum(singular * np.diag(correction)) / np.sum(source_centred**2)
+    return scale * source_centred @ rotation + target.mean(0)
+
+
+def procrustes_mean(shapes: np.ndarray, iterations: int = 20, tolerance: float = 1e-10):
+    """Generalised Procrustes mean of shapes [n, p, 2]: centred, unit Frobenius norm."""
+    mean = _normalised(shapes[0])
+    for _ in range(iterations):
+        aligned = np.stack([_align(_normalised(shape), mean) for shape in shapes])
+        updated = _normalised(aligned.mean(axis=0))
+        updated = _normalised(_align(updated, mean))  # keep the orientation fixed
+        converged = np.linalg.norm(updated - mean) < tolerance
+        mean = updated
+        if converged:
+            break
+    return mean
 
 
 def align_reference_to_box(reference_shape, boxes) -> tf.Tensor:

@@ -41,6 +41,7 @@ class TrainingConfig:
     image_every: int = 100
     save_every_secs: float = 600.0
     max_checkpoints: int = 3
+    reference_alignment: str = "none"
     augmentation: AugmentationConfig = AugmentationConfig()
 
 
@@ -58,14 +59,19 @@ def prepare_records(config: TrainingConfig) -> Path:
     """Converts the training faces once into <train_dir>/records (reused on resume)."""
     records = Path(config.train_dir) / RECORDS_DIR
     try:
-        converted = read_metadata(records)["datasets"]
+        metadata = read_metadata(records)
     except FileNotFoundError:
-        convert(config.datasets, records, "train", config.bbs_dir)
+        convert(
+            config.datasets, records, "train", config.bbs_dir,
+            reference_alignment=config.reference_alignment,
+        )  # fmt: skip
         return records
-    if converted != config.datasets:
+    converted = (metadata["datasets"], metadata.get("reference_alignment", "none"))
+    if converted != (config.datasets, config.reference_alignment):
         raise ValueError(
-            f"{config.train_dir} was trained on --datasets='{converted}', not "
-            f"'{config.datasets}': use a new --train_dir (the reference shape depends on the data)"
+            f"{config.train_dir} was trained with --datasets='{converted[0]}' and "
+            f"--reference_alignment={converted[1]}: use a new --train_dir to change them "
+            "(the reference shape depends on both)"
         )
     return records
 

@@ -105,6 +105,8 @@ def test_other_datasets_in_the_same_train_dir_are_refused(trained):
     config, _, _, root = trained
     with pytest.raises(ValueError, match="use a new --train_dir"):
         train(TrainingConfig(**{**config.__dict__, "datasets": f"{root}/afw/face_0.png"}))
+    with pytest.raises(ValueError, match="reference_alignment=none"):
+        train(TrainingConfig(**{**config.__dict__, "reference_alignment": "procrustes"}))
 
 
 def test_evaluator_writes_tags_and_json_and_runs_each_checkpoint_once(trained):

@@ -48,3 +48,39 @@ def test_alignment_is_menpofits_bounding_box_alignment():
     least_squares = np.dot(half1, [85, 30]) / np.dot(half1, half1)
     got = np.ptp(align_reference_to_box(reference, box.points).numpy(), axis=0) / (2 * half1)
     assert abs(got[0] - least_squares) > 0.03
+
+
+def random_similarity(shape, rng):
+    angle = rng.uniform(-0.5, 0.5)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return rng.uniform(0.3, 3.0) * shape @ rotation + rng.uniform(-500, 500, 2)
+
+
+def test_procrustes_mean_ignores_position_scale_and_rotation():
+    from tests.conftest import template_shape
+
+    rng = np.random.default_rng(3)
+    base = template_shape()
+    shapes = np.stack([base + rng.normal(0, 1.0, base.shape) for _ in range(6)])
+    moved = np.stack([random_similarity(shape, rng) for shape in shapes])
+    plain = build_reference_shape(shapes, alignment="procrustes")
+    again = build_reference_shape(moved, alignment="procrustes")
+    # Same shape up to a similarity; both have diagonal 200.
+    from data.reference_shape import _align
+
+    np.testing.assert_allclose(_align(again, plain), plain, atol=0.05)
+    assert np.hypot(*np.ptp(again, axis=0)) == pytest.approx(200, abs=1e-3)
+    # menpo's generalised Procrustes analysis finds the same mean shape.
+    from menpo.shape import PointCloud
+    from menpo.transform import GeneralizedProcrustesAnalysis
+
+    menpo_mean = GeneralizedProcrustesAnalysis([PointCloud(m) for m in moved]).mean_aligned_shape()
+    np.testing.assert_allclose(_align(menpo_mean.points, plain), plain, atol=0.05)
+    # The unaligned mean of the moved shapes is distorted; the Procrustes mean is not.
+    unaligned = build_reference_shape(moved, alignment="none")
+    assert np.abs(_align(unaligned, plain) - plain).max() > 1.0
+
+
+def test_unknown_alignment():
+    with pytest.raises(ValueError, match="alignment"):
+        build_reference_shape(np.zeros((2, 68, 2)) + np.arange(2)[:, None, None], alignment="gpa")
