@@ -3,6 +3,8 @@
 Waits for checkpoints in a training directory and calls `evaluate(path, step)`
 once for each new one; a checkpoint whose results file already exists in the
 evaluation directory is not evaluated again (so a restarted evaluator resumes).
+A checkpoint that disappears before or while it is read (the trainer keeps only
+its last few) is logged and skipped; the watcher goes on with the next.
 """
 
 import re
@@ -55,6 +57,12 @@ def watch(
         if results_path(eval_dir, step).exists():
             logging.info("%s already evaluated", path)
             continue
-        evaluate(path, step)
+        try:
+            evaluate(path, step)
+        except tf.errors.NotFoundError as error:
+            if tf.io.gfile.exists(f"{path}.index"):
+                raise
+            logging.warning("%s was deleted while being evaluated; skipped (%s)", path, error)
+            continue
         evaluated += 1
     return evaluated

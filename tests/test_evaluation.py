@@ -62,3 +62,25 @@ def test_watch_evaluates_each_checkpoint_once(tmp_path):
 def test_watch_run_once_without_checkpoints(tmp_path):
     with pytest.raises(FileNotFoundError, match="no checkpoint"):
         watch(str(tmp_path / "missing"), str(tmp_path / "eval"), lambda p, s: None, run_once=True)
+
+
+def test_watch_skips_a_checkpoint_deleted_while_read(tmp_path):
+    save_checkpoints(tmp_path / "train", [5])
+    variable = tf.Variable(0.0)
+
+    def evaluate(path, step):
+        for name in tf.io.gfile.glob(f"{path}.*"):
+            tf.io.gfile.remove(name)  # the trainer's retention policy strikes
+        tf.train.Checkpoint(v=variable).restore(path)
+
+    assert watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True) == 0
+
+
+def test_watch_reraises_other_missing_files(tmp_path):
+    save_checkpoints(tmp_path / "train", [5])
+
+    def evaluate(path, step):
+        raise tf.errors.NotFoundError(None, None, "records/metadata.json not found")
+
+    with pytest.raises(tf.errors.NotFoundError):
+        watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True)
