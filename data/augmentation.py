@@ -37,42 +37,60 @@ def mirror(image, landmarks, rule: str = "corrected"):
     return tf.reverse(image, axis=[-2]), mirror_landmarks(landmarks, width, rule)
 
 
-def rotation_transform(angle, centre) -> tf.Tensor:
-    """ImageProjectiveTransformV3 parameters [8] for a rotation about a (y, x) centre.
+def apply_affine(matrix, points) -> tf.Tensor:
+    """Points [..., 2] (y, x) mapped by a 3x3 affine on homogeneous (y, x, 1)."""
+    return tf.linalg.matvec(matrix[:2, :2], points) + matrix[:2, 2]
 
-    Positive angles (radians) turn the face counter-clockwise as displayed. The
-    transform maps output (x, y) to input (x, y), as TF's op expects.
+
+def warp_affine(image, matrix, output_shape) -> tf.Tensor:
+    """Warps an image so that input point p lands on output point matrix @ p.
+
+    image [H, W, C]; matrix: 3x3 affine on homogeneous (y, x, 1); output [*output_shape, C].
+    Bilinear sampling with pixel centres at integer coordinates, zero outside.
     """
-    cos, sin = tf.cos(angle), tf.sin(angle)
-    cy, cx = centre[0], centre[1]
-    return tf.stack(
-        [cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy, 0.0, 0.0]
+    inverse = tf.linalg.inv(tf.cast(matrix, tf.float32))
+    # ImageProjectiveTransformV3 maps output (x, y) to input (x, y): swap the axes.
+    transform = tf.stack(
+        [
+            inverse[1, 1],
+            inverse[1, 0],
+            inverse[1, 2],
+            inverse[0, 1],
+            inverse[0, 0],
+            inverse[0, 2],
+            0.0,
+            0.0,
+        ]
     )
-
-
-def rotate(image, landmarks, angle, centre):
-    """Rotates image (bilinear, zero fill, same size) and landmarks about `centre`.
-
-    Landmarks map as p' = c + R(angle)(p - c) with R = [[cos, -sin], [sin, cos]]
-    acting on (y, x) offsets; the image is resampled with the inverse map, so
-    each landmark stays on the pixel it marked.
-    """
-    angle = tf.cast(angle, tf.float32)
-    transform = rotation_transform(angle, centre)
-    rotated = tf.raw_ops.ImageProjectiveTransformV3(
+    return tf.raw_ops.ImageProjectiveTransformV3(
         images=image[None],
         transforms=transform[None],
-        output_shape=tf.shape(image)[:2],
+        output_shape=tf.convert_to_tensor(output_shape, tf.int32),
         fill_value=0.0,
         interpolation="BILINEAR",
         fill_mode="CONSTANT",
     )[0]
+
+
+def rotation_matrix(angle, centre) -> tf.Tensor:
+    """3x3 affine on (y, x, 1): p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x).
+
+    Positive angles (radians) turn the face counter-clockwise as displayed.
+    """
     cos, sin = tf.cos(angle), tf.sin(angle)
-    offset = landmarks - centre
-    moved = tf.stack(
-        [cos * offset[:, 0] - sin * offset[:, 1], sin * offset[:, 0] + cos * offset[:, 1]], axis=-1
-    )
-    return tf.ensure_shape(rotated, image.shape), moved + centre
+    rotation = tf.stack([[cos, -sin], [sin, cos]])
+    offset = centre - tf.linalg.matvec(rotation, centre)
+    return tf.concat([tf.concat([rotation, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
+
+
+def rotate(image, landmarks, angle, centre):
+    """Rotates image (bilinear, zero fill, same size) and landmarks about `centre` (y, x).
+
+    Each landmark stays on the pixel it marked.
+    """
+    matrix = rotation_matrix(tf.cast(angle, tf.float32), tf.cast(centre, tf.float32))
+    rotated = warp_affine(image, matrix, tf.shape(image)[:2])
+    return tf.ensure_shape(rotated, image.shape), apply_affine(matrix, landmarks)
 
 
 def random_angle(seed, stddev_degrees: float) -> tf.Tensor:

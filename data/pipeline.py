@@ -53,7 +53,7 @@ def augment_example(
     config: AugmentationConfig,
 ) -> dict:
     """One training sample: {'image' [Hc, Wc, 3], 'landmarks' [68, 2], 'initial' [68, 2]}."""
-    seeds = tf.random.experimental.stateless_split(seed, num=7)
+    seeds = tf.random.experimental.stateless_split(seed, num=6)
     image, landmarks = pad_to_canvas(example["image"], example["landmarks"], canvas_shape, seeds[0])
     unmirrored_centroid = tf.reduce_mean(landmarks, axis=0)
 

@@ -18,7 +18,7 @@ import math
 
 import tensorflow as tf
 
-from data.augmentation import mirror
+from data.augmentation import apply_affine, mirror, warp_affine
 
 INPUT_SIZE = 128
 BASE_SCALE = 256
@@ -51,27 +51,6 @@ def crop_matrix(angle, side, centre) -> tf.Tensor:
     return tf.concat([top, tf.constant([[0.0, 0.0, 1.0]])], axis=0)
 
 
-def warp_to_input(image, matrix) -> tf.Tensor:
-    """Warps an image with a (y, x) affine to the 128x128 input (bilinear, zero fill)."""
-    inverse = tf.linalg.inv(matrix)
-    # ImageProjectiveTransformV3 maps output (x, y) to input (x, y): swap the axes.
-    a0, a1, a2 = inverse[1, 1], inverse[1, 0], inverse[1, 2]
-    b0, b1, b2 = inverse[0, 1], inverse[0, 0], inverse[0, 2]
-    transform = tf.stack([a0, a1, a2, b0, b1, b2, 0.0, 0.0])
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=image[None],
-        transforms=transform[None],
-        output_shape=tf.constant([INPUT_SIZE, INPUT_SIZE]),
-        fill_value=0.0,
-        interpolation="BILINEAR",
-        fill_mode="CONSTANT",
-    )[0]
-
-
-def transform_points(matrix, points) -> tf.Tensor:
-    return tf.linalg.matvec(matrix[:2, :2], points) + matrix[:2, 2]
-
-
 def augment_crop(image, landmarks, seed, flip_probability: float = 0.5):
     """One training sample: (image [128, 128, 3], landmarks [68, 2], valid bool).
 
@@ -85,14 +64,14 @@ def augment_crop(image, landmarks, seed, flip_probability: float = 0.5):
     for attempt in range(MAX_ATTEMPTS):
         angle, side = sample_crop_parameters(seeds[attempt])
         matrix = crop_matrix(angle, side, centre)
-        moved = transform_points(matrix, landmarks)
+        moved = apply_affine(matrix, landmarks)
         matrices.append(matrix)
         inside.append(tf.reduce_all((moved >= 0.0) & (moved < INPUT_SIZE)))
     inside = tf.stack(inside)
     chosen = tf.argmax(tf.cast(inside, tf.int32))  # first valid attempt (0 if none)
     matrix = tf.gather(tf.stack(matrices), chosen)
-    crop = warp_to_input(image, matrix)
-    points = transform_points(matrix, landmarks)
+    crop = warp_affine(image, matrix, [INPUT_SIZE, INPUT_SIZE])
+    points = apply_affine(matrix, landmarks)
     if flip_probability > 0:
         flip = tf.random.stateless_uniform([], seeds[-1]) < flip_probability
         crop, points = tf.cond(flip, lambda: mirror(crop, points), lambda: (crop, points))

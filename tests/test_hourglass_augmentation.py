@@ -4,14 +4,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from data.augmentation import apply_affine, warp_affine
 from data.landmarks import mirror_landmarks
-from hourglass.augmentation import (
-    augment_crop,
-    crop_matrix,
-    sample_crop_parameters,
-    transform_points,
-    warp_to_input,
-)
+from hourglass.augmentation import augment_crop, crop_matrix, sample_crop_parameters
 from tests.conftest import template_shape
 
 
@@ -27,7 +22,7 @@ def test_matrix_by_hand():
     matrix = crop_matrix(0, 256, tf.constant([192.0, 192.0])).numpy()
     # No rotation: scale 1/2 about (192, 192), then centred on (64, 64).
     np.testing.assert_allclose(matrix, [[0.5, 0, -32], [0, 0.5, -32], [0, 0, 1]], atol=1e-5)
-    rotated = transform_points(
+    rotated = apply_affine(
         crop_matrix(90, 128, tf.constant([0.0, 0.0])), tf.constant([[0.0, 10.0]])
     )
     # (y, x) = (0, 10) is x = 10 on the x axis; skimage's +90 degrees sends it to y = 10.
@@ -81,6 +76,6 @@ def test_warp_matches_point_transform(angle):
     image = np.zeros((384, 384, 3), np.float32)
     image[100:104, 250:254] = 1.0
     matrix = crop_matrix(angle, 256, tf.constant([192.0, 192.0]))
-    crop = warp_to_input(tf.constant(image), matrix).numpy()
-    y, x = np.round(transform_points(matrix, tf.constant([[101.5, 251.5]])).numpy()[0]).astype(int)
+    crop = warp_affine(tf.constant(image), matrix, [128, 128]).numpy()
+    y, x = np.round(apply_affine(matrix, tf.constant([[101.5, 251.5]])).numpy()[0]).astype(int)
     assert crop[y, x, 0] > 0.5
