@@ -54,15 +54,29 @@ def _normalised(shape: np.ndarray) -> np.ndarray:
     return centred / np.linalg.norm(centred)
 
 
-def _align(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """`source` mapped onto `target` by the least-squares similarity (no reflection)."""
-    source_centred, target_centred = source - source.mean(0), target - target.mean(0)
-    u, singular, vt = np.linalg.svd(source_centred.T @ target_centred)
-    sign = np.sign(np.linalg.det(u @ vt))
-    correction = np.diag([1.0, sign])
+def similarity_matrix(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The least-squares similarity (no reflection) taking points `source` onto `target`.
+
+    source, target: [n, 2] in the same (y, x) order. Returns a 3x3 affine on
+    homogeneous (y, x, 1) (Umeyama's solution, as skimage's SimilarityTransform).
+    """
+    source, target = np.asarray(source, np.float64), np.asarray(target, np.float64)
+    source_mean, target_mean = source.mean(0), target.mean(0)
+    source_centred, target_centred = source - source_mean, target - target_mean
+    u, singular, vt = np.linalg.svd(target_centred.T @ source_centred)
+    correction = np.diag([1.0, np.sign(np.linalg.det(u @ vt))])
     rotation = u @ correction @ vt
     scale = np.sum(singular * np.diag(correction)) / np.sum(source_centred**2)
-    return scale * source_centred @ rotation + target.mean(0)
+    matrix = np.eye(3)
+    matrix[:2, :2] = scale * rotation
+    matrix[:2, 2] = target_mean - scale * rotation @ source_mean
+    return matrix
+
+
+def _align(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """`source` mapped onto `target` by the least-squares similarity."""
+    matrix = similarity_matrix(source, target)
+    return source @ matrix[:2, :2].T + matrix[:2, 2]
 
 
 def procrustes_mean(shapes: np.ndarray, iterations: int = 20, tolerance: float = 1e-10):
