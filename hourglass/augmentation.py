@@ -21,6 +21,7 @@ import tensorflow as tf
 from data.augmentation import apply_affine, mirror, warp_affine
 
 INPUT_SIZE = 128
+RECORD_SIZE = 384
 BASE_SCALE = 256
 MAX_ATTEMPTS = 3
 MAX_ROTATION = 40
@@ -51,19 +52,28 @@ def crop_matrix(angle, side, centre) -> tf.Tensor:
     return tf.concat([top, tf.constant([[0.0, 0.0, 1.0]])], axis=0)
 
 
-def augment_crop(image, landmarks, seed, flip_probability: float = 0.5):
+def augment_crop(image, landmarks, seed, frame=None, flip_probability: float = 0.5):
     """One training sample: (image [128, 128, 3], landmarks [68, 2], valid bool).
 
-    valid is False when all attempts put a landmark outside the input.
+    frame: an optional 3x3 (y, x) affine from the image to SDU's 384x384 record
+    frame (e.g. `crops.template_alignment`); the crop is then taken about that
+    frame's centre and composed with it, so the image is warped only once.
+    Without it the image itself is the record. valid is False when all
+    attempts put a landmark outside the input.
     """
     image = tf.convert_to_tensor(image, tf.float32)
     landmarks = tf.convert_to_tensor(landmarks, tf.float32)
-    centre = tf.cast(tf.shape(image)[:2], tf.float32) / 2.0
+    if frame is None:
+        frame = tf.eye(3)
+        centre = tf.cast(tf.shape(image)[:2], tf.float32) / 2.0
+    else:
+        frame = tf.cast(frame, tf.float32)
+        centre = tf.constant([RECORD_SIZE / 2.0, RECORD_SIZE / 2.0])
     seeds = tf.random.experimental.stateless_split(seed, num=MAX_ATTEMPTS + 1)
     matrices, inside = [], []
     for attempt in range(MAX_ATTEMPTS):
         angle, side = sample_crop_parameters(seeds[attempt])
-        matrix = crop_matrix(angle, side, centre)
+        matrix = crop_matrix(angle, side, centre) @ frame
         moved = apply_affine(matrix, landmarks)
         matrices.append(matrix)
         inside.append(tf.reduce_all((moved >= 0.0) & (moved < INPUT_SIZE)))
