@@ -82,3 +82,23 @@ def test_box_outside_the_image(records):
     with pytest.raises(DataError, match="outside the image"):
         prepare_training_face(moved, record.landmarks)
     assert math.isfinite(far.sum())
+
+
+def test_truncated_jpeg_16_bit_and_rgba(tmp_path):
+    import cv2
+
+    pixels = np.random.default_rng(1).integers(0, 256, (60, 50, 3), dtype=np.uint8)
+    cv2.imwrite(str(tmp_path / "full.jpg"), pixels)
+    data = (tmp_path / "full.jpg").read_bytes()
+    (tmp_path / "truncated.jpg").write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match="truncated.jpg: cannot read image"):
+        read_image(tmp_path / "truncated.jpg")
+    deep = np.full((30, 20, 3), 65535, np.uint16)
+    deep[0, 0] = 0
+    cv2.imwrite(str(tmp_path / "deep.png"), deep)
+    image = read_image(tmp_path / "deep.png")
+    assert image.pixels.min() == 0.0 and image.pixels.max() == pytest.approx(1.0)
+    cv2.imwrite(str(tmp_path / "rgba.png"), np.dstack([pixels, np.full((60, 50), 7, np.uint8)]))
+    image = read_image(tmp_path / "rgba.png")
+    assert image.n_channels == 3
+    np.testing.assert_allclose(image.pixels[0] * 255, pixels[..., 2], atol=1e-3)  # red, from BGR
