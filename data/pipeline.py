@@ -76,6 +76,24 @@ def augment_example(
     return {"image": image, "landmarks": landmarks, "initial": initial}
 
 
+def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
+    """Endless (serialised example, per-example stateless seed [2]) pairs.
+
+    The examples are cached in memory and reshuffled every epoch; the seeds come
+    from one integer, so the whole stream is reproducible.
+    """
+    metadata = read_metadata(directory)
+    if metadata["split"] != "train":
+        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
+    examples = (
+        tf.data.TFRecordDataset(shard_paths(directory))
+        .cache()
+        .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+    )
+    return tf.data.Dataset.zip(examples, tf.data.Dataset.random(seed=seed).batch(2))
+
+
 def training_dataset(
     directory: str,
     batch_size: int = 60,
@@ -83,9 +101,8 @@ def training_dataset(
     config: AugmentationConfig = AugmentationConfig(),
 ) -> tf.data.Dataset:
     """Endless batches {'image' [B, Hc, Wc, 3], 'landmarks' [B, 68, 2], 'initial' [B, 68, 2]}."""
+    records = seeded_training_records(directory, seed)  # checks it is a training set
     metadata = read_metadata(directory)
-    if metadata["split"] != "train":
-        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
     canvas_shape = tuple(metadata["canvas_shape"])
     reference_shape = np.asarray(metadata["reference_shape"], np.float32)
     box_model = BoxPerturbationModel.from_dict(metadata["box_model"])
@@ -95,16 +112,8 @@ def training_dataset(
             parse_face(serialised), example_seed, canvas_shape, reference_shape, box_model, config
         )
 
-    examples = (
-        tf.data.TFRecordDataset(shard_paths(directory))
-        .cache()
-        .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-    )
-    seeds = tf.data.Dataset.random(seed=seed).batch(2)
     return (
-        tf.data.Dataset.zip(examples, seeds)
-        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+        records.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)
     )

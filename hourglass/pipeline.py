@@ -18,7 +18,8 @@ import numpy as np
 import tensorflow as tf
 
 from data.augmentation import apply_affine, warp_affine
-from data.tfrecords import parse_face, read_metadata, shard_paths
+from data.pipeline import seeded_training_records
+from data.tfrecords import parse_face, shard_paths
 from hourglass.augmentation import INPUT_SIZE, augment_crop
 from hourglass.crops import box_crop, oracle_box, template_alignment
 from hourglass.heatmaps import heatmap_targets
@@ -49,9 +50,6 @@ def training_dataset(
     [B, 64, 64, 68] (targets with the given sigma). Samples whose landmarks
     leave the crop in all three attempts are dropped, as the original skipped them.
     """
-    metadata = read_metadata(directory)
-    if metadata["split"] != "train":
-        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
 
     def augment(serialised, example_seed):
         face = parse_face(serialised)
@@ -68,15 +66,8 @@ def training_dataset(
             "heatmaps": heatmap_targets(batch["landmarks"], INPUT_SIZE // 2, sigma),
         }
 
-    examples = (
-        tf.data.TFRecordDataset(shard_paths(directory))
-        .cache()
-        .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-    )
-    seeds = tf.data.Dataset.random(seed=seed).batch(2)
     return (
-        tf.data.Dataset.zip(examples, seeds)
+        seeded_training_records(directory, seed)
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .filter(lambda sample: sample["valid"])
         .batch(batch_size, drop_remainder=True)
