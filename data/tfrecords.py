@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from data.json_files import write_json_atomically
 from data.landmarks import NUM_LANDMARKS
 from data.preprocessing import PreparedFace
 
@@ -84,9 +85,7 @@ def write_shards(
 
 def write_metadata(output_dir: Path, metadata: dict) -> None:
     """Writes metadata.json atomically (a reader never sees half a file)."""
-    temporary = output_dir / (METADATA_FILE + ".tmp")
-    temporary.write_text(json.dumps(metadata, indent=1))
-    temporary.replace(output_dir / METADATA_FILE)
+    write_json_atomically(output_dir / METADATA_FILE, metadata)
 
 
 def read_metadata(directory: str | Path) -> dict:

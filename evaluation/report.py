@@ -1,11 +1,11 @@
 """Summaries of per-image errors: numbers, TensorBoard scalars and images, JSON files."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
+from data.json_files import write_json_atomically
 from evaluation.ced_plot import ced_figure, figure_to_rgb
 from evaluation.metrics import FAILURE_THRESHOLD, area_under_ced, failure_rate
 
@@ -37,8 +37,5 @@ def write_json(
     path: str | Path, checkpoint: str, step: int, summary: dict, per_image: dict
 ) -> None:
     """One checkpoint's results: summary and {image path: error}, written atomically."""
-    path = Path(path)
-    temporary = path.with_suffix(".tmp")
     content = {"checkpoint": checkpoint, "step": step, "summary": summary, "per_image": per_image}
-    temporary.write_text(json.dumps(content, indent=1))
-    temporary.replace(path)
+    write_json_atomically(path, content)

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from data.json_files import write_json_atomically
 from mdm.model import MDM
 
 MODEL_FILE = "model.json"
+_CONSTRUCTOR_KEYS = ("num_landmarks", "patch_size", "num_iterations", "hidden_units", "patch_mode")
 
 
 def save_model_description(train_dir: str | Path, model: MDM, reference_shape: np.ndarray) -> None:
@@ -21,10 +23,7 @@ def save_model_description(train_dir: str | Path, model: MDM, reference_shape: n
         "config": {key: model.get_config()[key] for key in _CONSTRUCTOR_KEYS},
         "reference_shape": np.asarray(reference_shape, np.float32).tolist(),
     }
-    path = Path(train_dir) / MODEL_FILE
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(description, indent=1))
-    temporary.replace(path)
+    write_json_atomically(Path(train_dir) / MODEL_FILE, description)
 
 
 def load_model_description(train_dir: str | Path) -> tuple[MDM, np.ndarray]:
@@ -34,6 +33,3 @@ def load_model_description(train_dir: str | Path) -> tuple[MDM, np.ndarray]:
         raise FileNotFoundError(f"{path}: no model description (is this a train_mdm.py directory?)")
     description = json.loads(path.read_text())
     return MDM(**description["config"]), np.asarray(description["reference_shape"], np.float32)
-
-
-_CONSTRUCTOR_KEYS = ("num_landmarks", "patch_size", "num_iterations", "hidden_units", "patch_mode")
