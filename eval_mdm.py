@@ -10,17 +10,15 @@ to TensorBoard (--eval_dir), and writes errors-<step>.json per checkpoint.
 
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
-from absl import app, flags, logging
+from absl import app, flags
 
-from data.convert import convert
 from data.landmarks import MIRROR_RULES
 from data.pipeline import evaluation_dataset
-from data.tfrecords import read_metadata
-from evaluation.checkpoint_watcher import results_path, watch
-from evaluation.report import summarise, write_json, write_tensorboard
-from mdm.evaluator import error_array, evaluate_batches
+from evaluation.checkpoint_watcher import watch
+from evaluation.records import prepare_evaluation_records
+from evaluation.report import report_checkpoint
+from mdm.evaluator import evaluate_batches
 from mdm.moving_average import ExponentialMovingAverage
 from mdm.training_files import load_model_description
 
@@ -47,21 +45,6 @@ def define_flags() -> None:
     flags.DEFINE_float("timeout_secs", None, "Stop after this long without a new checkpoint.")
 
 
-def prepare_records(dataset_path: str, eval_dir: Path, reference_shape, bbs_dir) -> Path:
-    """Converts the test faces once per (datasets, reference shape)."""
-    records = eval_dir / "records"
-    try:
-        metadata = read_metadata(records)
-        if metadata["datasets"] == dataset_path and np.allclose(
-            metadata["reference_shape"], reference_shape
-        ):
-            return records
-    except FileNotFoundError:
-        pass
-    convert(dataset_path, records, "eval", bbs_dir, reference_shape)
-    return records
-
-
 def main(argv: list[str]) -> None:
     del argv
     eval_dir = Path(FLAGS.eval_dir)
@@ -70,7 +53,9 @@ def main(argv: list[str]) -> None:
     model.build()
     ema = ExponentialMovingAverage(model.trainable_variables)
     checkpoint = tf.train.Checkpoint(model=model, ema=ema)
-    records = prepare_records(FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir)
+    records = prepare_evaluation_records(
+        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir
+    )
     dataset = evaluation_dataset(
         str(records), FLAGS.batch_size, FLAGS.mirrored_averaging, FLAGS.mirror_rule
     )
@@ -82,19 +67,7 @@ def main(argv: list[str]) -> None:
             per_image = evaluate_batches(
                 model, dataset, FLAGS.mirrored_averaging, FLAGS.mirror_rule, FLAGS.num_examples
             )
-        errors = error_array(per_image)
-        summary = summarise(errors)
-        write_tensorboard(writer, step, summary, errors)
-        write_json(results_path(eval_dir, step), path, step, summary, per_image)
-        logging.info(
-            "%s: %d faces, mean NME %.4f, failure rate %.2f%%, AUC@0.08 %.4f",
-            path,
-            summary["num_images"],
-            summary["mean_nme"],
-            100 * summary["failure_rate_0.08"],
-            summary["auc_0.08"],
-        )
-        print(f"step {step}: " + ", ".join(f"{k} {v:.4f}" for k, v in summary.items()), flush=True)
+        report_checkpoint(writer, eval_dir, path, step, per_image)
 
     watch(
         FLAGS.checkpoint_dir,

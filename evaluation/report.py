@@ -4,10 +4,13 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+from absl import logging
 
 from data.json_files import write_json_atomically
 from evaluation.ced_plot import ced_figure, figure_to_rgb
+from evaluation.checkpoint_watcher import results_path
 from evaluation.metrics import FAILURE_THRESHOLD, area_under_ced, failure_rate
+from evaluation.per_image import error_array
 
 
 def summarise(errors) -> dict[str, float]:
@@ -39,3 +42,24 @@ def write_json(
     """One checkpoint's results: summary and {image path: error}, written atomically."""
     content = {"checkpoint": checkpoint, "step": step, "summary": summary, "per_image": per_image}
     write_json_atomically(path, content)
+
+
+def report_checkpoint(
+    writer, eval_dir: str | Path, checkpoint: str, step: int, per_image: dict[str, float]
+) -> dict:
+    """Everything an evaluator reports for one checkpoint: TensorBoard scalars and CED,
+    errors-<step>.json, a log line and a console line. Returns the summary."""
+    errors = error_array(per_image)
+    summary = summarise(errors)
+    write_tensorboard(writer, step, summary, errors)
+    write_json(results_path(eval_dir, step), checkpoint, step, summary, per_image)
+    logging.info(
+        "%s: %d faces, mean NME %.4f, failure rate %.2f%%, AUC@0.08 %.4f",
+        checkpoint,
+        summary["num_images"],
+        summary["mean_nme"],
+        100 * summary["failure_rate_0.08"],
+        summary["auc_0.08"],
+    )
+    print(f"step {step}: " + ", ".join(f"{k} {v:.4f}" for k, v in summary.items()), flush=True)
+    return summary

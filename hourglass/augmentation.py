@@ -19,9 +19,8 @@ import math
 import tensorflow as tf
 
 from data.augmentation import apply_affine, mirror, warp_affine
+from hourglass.crops import INPUT_SIZE, RECORD_SIZE
 
-INPUT_SIZE = 128
-RECORD_SIZE = 384
 BASE_SCALE = 256
 MAX_ATTEMPTS = 3
 MAX_ROTATION = 40

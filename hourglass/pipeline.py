@@ -20,8 +20,8 @@ import tensorflow as tf
 from data.augmentation import apply_affine, warp_affine
 from data.pipeline import seeded_training_records
 from data.tfrecords import parse_face, shard_paths
-from hourglass.augmentation import INPUT_SIZE, augment_crop
-from hourglass.crops import box_crop, oracle_box, template_alignment
+from hourglass.augmentation import augment_crop
+from hourglass.crops import INPUT_SIZE, box_crop, oracle_box, template_alignment
 from hourglass.heatmaps import heatmap_targets
 
 CROPS = ("box", "oracle")

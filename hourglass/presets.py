@@ -2,10 +2,12 @@
 
 import keras
 
+from hourglass.crops import INPUT_SIZE
 from hourglass.network import HeatmapNetwork
 
-INPUT_SIZE = 128
 LANDMARK_TYPES = ("2d", "3d")
+# The NME normaliser SDU reports for each landmark type (SPEC B.6).
+LANDMARK_NORMALISERS = {"2d": "eye_centre", "3d": "bbox"}
 PRESETS = {
     "hg2-d4-resnet": {"topology": "hourglass", "block": "resnet", "depth": 4},
     "hg2-d3-hpm": {"topology": "hourglass", "block": "hpm", "depth": 3},
@@ -25,6 +27,11 @@ def build(preset: str, landmark_type: str = "2d") -> HeatmapNetwork:
         raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {preset!r}")
     if landmark_type not in LANDMARK_TYPES:
         raise ValueError(f"landmark_type must be one of {LANDMARK_TYPES}, got {landmark_type!r}")
-    model = HeatmapNetwork(**PRESETS[preset], stacks=2, name=f"{preset}-{landmark_type}")
+    return build_network(**PRESETS[preset], stacks=2, name=f"{preset}-{landmark_type}")
+
+
+def build_network(**config) -> HeatmapNetwork:
+    """A HeatmapNetwork(**config) with its weights created (by a call on a zero image)."""
+    model = HeatmapNetwork(**config)
     model(keras.ops.zeros((1, INPUT_SIZE, INPUT_SIZE, 3)))
     return model

@@ -9,11 +9,11 @@ normalised error is scale-invariant).
 
 from collections.abc import Iterable
 
-import numpy as np
 import tensorflow as tf
 
 from data.pipeline import unmirror_predictions
 from evaluation.metrics import normalised_mean_error
+from evaluation.per_image import collect_per_image
 from mdm.model import MDM
 
 
@@ -42,31 +42,22 @@ def evaluate_batches(
     num_examples: int | None = None,
 ) -> dict[str, float]:
     """{image path: normalised error} over the batches of `evaluation_dataset`."""
-    errors: dict[str, float] = {}
-    for batch in batches:
-        if mirrored_averaging:
-            prediction = predict(
-                model,
-                batch["image"],
-                batch["initial"],
-                batch["mirrored_image"],
-                batch["mirrored_initial"],
-                batch["shape"],
-                mirror_rule,
-            )
-        else:
-            prediction = predict(model, batch["image"], batch["initial"])
-        batch_errors = normalised_mean_error(prediction, batch["landmarks"]).numpy()
-        for path, error in zip(batch["path"].numpy(), batch_errors, strict=True):
-            if path.decode() in errors:
-                raise ValueError(f"{path.decode()} appears twice in the evaluation set")
-            errors[path.decode()] = float(error)
-            if num_examples is not None and len(errors) >= num_examples:
-                return errors
-    if not errors:
-        raise ValueError("the evaluation set is empty")
-    return errors
 
+    def batch_errors():
+        for batch in batches:
+            if mirrored_averaging:
+                prediction = predict(
+                    model,
+                    batch["image"],
+                    batch["initial"],
+                    batch["mirrored_image"],
+                    batch["mirrored_initial"],
+                    batch["shape"],
+                    mirror_rule,
+                )
+            else:
+                prediction = predict(model, batch["image"], batch["initial"])
+            errors = normalised_mean_error(prediction, batch["landmarks"])
+            yield batch["path"].numpy(), errors.numpy()
 
-def error_array(errors: dict[str, float]) -> np.ndarray:
-    return np.fromiter(errors.values(), np.float64, len(errors))
+    return collect_per_image(batch_errors(), num_examples)

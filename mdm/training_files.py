@@ -1,19 +1,17 @@
-"""What a training directory holds beside the checkpoints: the model's config and frame.
+"""MDM's model.json: the constructor arguments and the reference shape.
 
-`<train_dir>/model.json` holds the MDM constructor arguments and the reference
-shape (the mean shape every initialisation is built from: it is part of the
-model, SPEC A.2), so an evaluator rebuilds exactly the trained model.
+The reference shape (the mean shape every initialisation is built from) is
+part of the model (SPEC A.2), so an evaluator rebuilds exactly the trained model.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from data.json_files import write_json_atomically
 from mdm.model import MDM
+from training.model_file import read_model_file, write_model_file
 
-MODEL_FILE = "model.json"
+FAMILY = "mdm"
 _CONSTRUCTOR_KEYS = ("num_landmarks", "patch_size", "num_iterations", "hidden_units", "patch_mode")
 
 
@@ -23,13 +21,10 @@ def save_model_description(train_dir: str | Path, model: MDM, reference_shape: n
         "config": {key: model.get_config()[key] for key in _CONSTRUCTOR_KEYS},
         "reference_shape": np.asarray(reference_shape, np.float32).tolist(),
     }
-    write_json_atomically(Path(train_dir) / MODEL_FILE, description)
+    write_model_file(train_dir, FAMILY, description)
 
 
 def load_model_description(train_dir: str | Path) -> tuple[MDM, np.ndarray]:
     """A fresh (unbuilt) MDM with the saved config, and the float32 [68, 2] reference shape."""
-    path = Path(train_dir) / MODEL_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no model description (is this a train_mdm.py directory?)")
-    description = json.loads(path.read_text())
+    description = read_model_file(train_dir, FAMILY)
     return MDM(**description["config"]), np.asarray(description["reference_shape"], np.float32)

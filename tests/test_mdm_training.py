@@ -8,28 +8,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from data.pipeline import AugmentationConfig, evaluation_dataset
 from evaluation.metrics import normalised_mean_error
 from mdm.model import MDM
 from mdm.moving_average import ExponentialMovingAverage
 from mdm.trainer import TrainingConfig, learning_rate_schedule, train
+from tests.conftest import scalars
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_AUGMENTATION = AugmentationConfig(
     mirror_probability=0, rotation_probability=0, distort_colours=False
 )
-
-
-def scalars(logdir: Path) -> dict[str, list[tuple[int, float]]]:
-    accumulator = EventAccumulator(str(logdir), size_guidance={"tensors": 0})
-    accumulator.Reload()
-    return {
-        tag: [(e.step, float(tf.make_ndarray(e.tensor_proto))) for e in accumulator.Tensors(tag)]
-        for tag in accumulator.Tags()["tensors"]
-        if not tag.startswith(("delta/", "training_samples", "eval/ced"))
-    } | {"_tags": accumulator.Tags()["tensors"]}
 
 
 def test_learning_rate_schedule():

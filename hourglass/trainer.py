@@ -1,0 +1,165 @@
+"""Training a heatmap network as SDU did (SPEC B.4, B.5), in the shared loop.
+
+Nadam (beta 0.9 / 0.999, epsilon 1e-8, no weight decay), lr x 0.2 at the first
+batch of each epoch in `lr_epoch_step` but the last, stop at the last; loss =
+sum over stacks of the mean squared heatmap error. An epoch is one pass over
+the converted training faces (`num_examples / batch` steps, as SDU's float epoch).
+"""
+
+import dataclasses
+import math
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from data.tfrecords import read_metadata
+from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
+from evaluation.metrics import normalised_mean_error
+from hourglass.heatmaps import PEAK, decode_argmax
+from hourglass.pipeline import training_dataset
+from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES, build_network
+from hourglass.training_files import save_model_description
+from training.loop import LoopSettings, run_training_loop
+from training.model_weights import model_weights
+from training.records import prepare_training_records
+
+
+@dataclasses.dataclass(frozen=True)
+class HourglassTrainingConfig:
+    """One training run; defaults are the SDU README command's (Hourglass2(d=3)-CAB)."""
+
+    datasets: str
+    train_dir: str
+    bbs_dir: str | None = None
+    network: str = "hourglass"
+    block: str = "cab"
+    depth: int = 3
+    stacks: int = 2
+    landmark_type: str = "2d"
+    sigma: int = 1
+    lr: float = 1e-4
+    lr_epoch_step: tuple[int, ...] = (20, 35, 45)
+    lr_factor: float = 0.2
+    per_batch_size: int = 16
+    max_seconds: float | None = None
+    seed: int = 727
+    log_every: int = 10
+    image_every: int = 100
+    save_every_secs: float = 600.0
+    max_checkpoints: int = 3
+
+    def __post_init__(self):
+        if self.landmark_type not in LANDMARK_TYPES:
+            raise ValueError(f"landmark_type must be one of {LANDMARK_TYPES}")
+        if len(self.lr_epoch_step) < 1 or list(self.lr_epoch_step) != sorted(self.lr_epoch_step):
+            raise ValueError(f"lr_epoch_step must be increasing epochs, got {self.lr_epoch_step}")
+
+
+def epoch_schedule(config: HourglassTrainingConfig, num_examples: int):
+    """(learning-rate schedule over steps, max_steps) for `num_examples` training faces.
+
+    SDU lowers the rate for the first batch whose float epoch (batches x batch /
+    records) reaches a boundary: update k (0-based) runs at lr x factor^i, with i
+    the number of boundaries e <= k x batch / records. It stops at the last epoch.
+    """
+    steps_per_epoch = num_examples / config.per_batch_size
+    *decays, stop = config.lr_epoch_step
+    # PiecewiseConstantDecay switches after step b, so b = first decayed update - 1.
+    boundaries = [math.ceil(epoch * steps_per_epoch) - 1 for epoch in decays]
+    values = [config.lr * config.lr_factor**index for index in range(len(decays) + 1)]
+    schedule = (
+        keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values)
+        if boundaries
+        else config.lr
+    )
+    return schedule, math.ceil(stop * steps_per_epoch)
+
+
+def heatmap_loss(heatmaps, targets) -> tf.Tensor:
+    """Per-stack mean squared error [S] (the total loss is their sum)."""
+    return tf.stack([tf.reduce_mean(tf.square(stack - targets)) for stack in heatmaps])
+
+
+def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
+    predictions = decode_argmax(outputs[-1][:count]).numpy()
+    return np.stack(
+        [
+            draw_landmarks(image / 255.0, [(gt, GROUND_TRUTH), (prediction, PREDICTION)])
+            for image, gt, prediction in zip(
+                batch["image"][:count].numpy(),
+                batch["landmarks"][:count].numpy(),
+                predictions,
+                strict=True,
+            )
+        ]
+    )
+
+
+def _heatmap_images(heatmaps, count: int = 3) -> tf.Tensor:
+    """Each sample's heatmaps, max over landmarks, scaled to [0, 1] by the target peak."""
+    return tf.clip_by_value(tf.reduce_max(heatmaps[:count], axis=-1, keepdims=True) / PEAK, 0, 1)
+
+
+def train(config: HourglassTrainingConfig) -> dict:
+    """Trains (or resumes) a heatmap network; returns {'step', 'loss'} of the last step."""
+    records = prepare_training_records(config.datasets, config.train_dir, config.bbs_dir)
+    metadata = read_metadata(records)
+    schedule, max_steps = epoch_schedule(config, metadata["num_examples"])
+    model = build_network(
+        topology=config.network, block=config.block, depth=config.depth, stacks=config.stacks
+    )
+    optimizer = keras.optimizers.Nadam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    optimizer.build(model.trainable_variables)
+    Path(config.train_dir).mkdir(parents=True, exist_ok=True)
+    save_model_description(
+        config.train_dir, model, config.landmark_type, metadata["reference_shape"]
+    )
+
+    @tf.function
+    def train_step(batch):
+        with tf.GradientTape() as tape:
+            heatmaps = model(batch["image"], training=True)
+            losses = heatmap_loss(heatmaps, batch["heatmaps"])
+            loss = tf.reduce_sum(losses)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+        return loss, losses, heatmaps
+
+    def make_dataset(first_step: int) -> tf.data.Dataset:
+        # A resumed run continues with a new stream of samples rather than replaying the first.
+        return training_dataset(
+            str(records), config.per_batch_size, config.seed * 1_000_003 + first_step, config.sigma
+        )
+
+    def write_images(batch, heatmaps) -> None:
+        tf.summary.image("training_samples", _summary_images(batch, heatmaps), max_outputs=3)
+        tf.summary.image("heatmaps/target", _heatmap_images(batch["heatmaps"]), max_outputs=3)
+        tf.summary.image("heatmaps/predicted", _heatmap_images(heatmaps[-1]), max_outputs=3)
+
+    def write_crop_nme(batch, heatmaps) -> None:
+        normaliser = LANDMARK_NORMALISERS[config.landmark_type]
+        errors = normalised_mean_error(decode_argmax(heatmaps[-1]), batch["landmarks"], normaliser)
+        tf.summary.scalar("train/crop_nme", tf.reduce_mean(errors))
+
+    settings = LoopSettings(
+        train_dir=config.train_dir,
+        batch_size=config.per_batch_size,
+        max_steps=max_steps,
+        max_seconds=config.max_seconds,
+        log_every=config.log_every,
+        image_every=config.image_every,
+        save_every_secs=config.save_every_secs,
+        max_checkpoints=config.max_checkpoints,
+    )
+    return run_training_loop(
+        settings,
+        tf.train.Checkpoint(weights=model_weights(model), optimizer=optimizer),
+        optimizer,
+        train_step,
+        make_dataset,
+        [f"stack_{index}" for index in range(1, config.stacks + 1)],
+        write_images=write_images,
+        write_summaries=write_crop_nme,
+    )

@@ -1,0 +1,153 @@
+"""Heatmap-network training and evaluation: SDU's schedule, the loss, a tiny run, eval_hourglass."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from evaluation.metrics import normalising_distance
+from hourglass.trainer import HourglassTrainingConfig, epoch_schedule, heatmap_loss, train
+from hourglass.training_files import load_model_description
+from tests.conftest import scalars
+from training.model_file import read_model_file
+from training.model_weights import model_weights
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sdu_learning_rates(lr, epochs, factor, batch, records, steps):
+    """SDU's train.py callback, literally: after each batch, float epoch = batches * batch /
+    records; lower the rate once when it reaches each step epoch."""
+    rates, pending = [], list(epochs)
+    for batches in range(1, steps + 1):
+        rates.append(lr)
+        if pending and batches * batch / records >= pending[0]:
+            lr *= factor
+            pending.pop(0)
+    return rates
+
+
+@pytest.mark.parametrize("records, batch", [(100, 16), (2012, 16), (64, 16)])
+def test_epoch_schedule_matches_sdu(records, batch):
+    config = HourglassTrainingConfig(datasets="", train_dir="", lr_epoch_step=(2, 3, 5))
+    schedule, max_steps = epoch_schedule(config, records)
+    assert max_steps == int(np.ceil(5 * records / batch))
+    expected = sdu_learning_rates(1e-4, [2, 3], 0.2, batch, records, max_steps)
+    actual = [float(schedule(step)) for step in range(max_steps)]
+    np.testing.assert_allclose(actual, expected, rtol=1e-6)
+
+
+def test_heatmap_loss_is_the_mean_squared_error_per_stack():
+    rng = np.random.default_rng(0)
+    target = rng.normal(size=(2, 4, 4, 3)).astype(np.float32)
+    stacks = [rng.normal(size=target.shape).astype(np.float32) for _ in range(2)]
+    expected = [np.mean((stack - target) ** 2) for stack in stacks]
+    np.testing.assert_allclose(heatmap_loss(stacks, target).numpy(), expected, rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A small network (resnet blocks, depth 1) on synthetic faces, then a resumed run."""
+    from tests.conftest import write_face
+
+    root = tmp_path_factory.mktemp("faces")
+    rng = np.random.default_rng(1)
+    for index in range(4):
+        write_face(root / "afw", root / "bbs" / "afw", f"face_{index}", rng)
+    config = HourglassTrainingConfig(
+        datasets=f"{root}/afw/*.png",
+        train_dir=str(root / "train"),
+        block="resnet",
+        depth=1,
+        lr=1e-3,
+        per_batch_size=2,
+        lr_epoch_step=(6, 10),  # 4 faces, batch 2: 2 steps an epoch, stop at 20
+        log_every=1,
+        image_every=10,
+        max_checkpoints=1,
+    )
+    first = train(config)
+    resumed = train(HourglassTrainingConfig(**{**config.__dict__, "lr_epoch_step": (6, 11)}))
+    return config, first, resumed, root
+
+
+def test_tiny_run_lowers_the_loss_and_logs(trained):
+    config, first, _, _ = trained
+    logged = scalars(Path(config.train_dir))
+    total = np.array([value for _, value in logged["loss/total"]][:20])
+    assert first["step"] == 20
+    assert total[-4:].mean() < 0.5 * total[:2].mean()
+    stacks = np.array([value for _, value in logged["loss/stack_1"]][:20]) + np.array(
+        [value for _, value in logged["loss/stack_2"]][:20]
+    )
+    np.testing.assert_allclose(stacks, total, rtol=1e-5)
+    rates = dict(logged["learning_rate"])
+    assert rates[12] == pytest.approx(1e-3) and rates[13] == pytest.approx(2e-4)
+    for tag in ["train/crop_nme", "examples_per_sec"]:
+        assert tag in logged
+    assert {"training_samples", "heatmaps/target", "heatmaps/predicted"} <= set(logged["_tags"])
+
+
+def test_resume_and_model_description(trained):
+    config, _, resumed, _ = trained
+    assert resumed["step"] == 22
+    assert tf.train.latest_checkpoint(config.train_dir).endswith("ckpt-22")
+    model, landmark_type, reference_shape = load_model_description(config.train_dir)
+    assert (model.block, model.depth, model.stacks, landmark_type) == ("resnet", 1, 2, "2d")
+    assert reference_shape.shape == (68, 2)
+    with pytest.raises(ValueError, match="a 'heatmap' model, not 'mdm'"):
+        read_model_file(config.train_dir, "mdm")
+
+
+def test_checkpoints_hold_every_weight(trained):
+    """Two fresh networks (different random inits) restore to identical weights, batch-norm
+    statistics included (Keras 3 layers in lists are invisible to tf.train.Checkpoint)."""
+    config, _, _, _ = trained
+    restored = []
+    for _ in range(2):
+        model, _, _ = load_model_description(config.train_dir)
+        weights = model_weights(model)
+        checkpoint = tf.train.Checkpoint(weights=weights)
+        checkpoint.restore(
+            tf.train.latest_checkpoint(config.train_dir)
+        ).assert_existing_objects_matched()
+        restored.append({path: variable.numpy() for path, variable in weights.items()})
+    assert restored[0].keys() == restored[1].keys() and len(restored[0]) > 50
+    for path, value in restored[0].items():
+        np.testing.assert_array_equal(value, restored[1][path], err_msg=path)
+    moving_means = [value for path, value in restored[0].items() if path.endswith("moving_mean")]
+    assert len(moving_means) > 10 and all(np.abs(mean).max() > 0 for mean in moving_means)
+
+
+def run_evaluator(config, root, eval_dir, *extra):
+    command = [
+        sys.executable, str(ROOT / "eval_hourglass.py"), f"--checkpoint_dir={config.train_dir}",
+        f"--eval_dir={eval_dir}", f"--dataset_path={root}/afw/*.png", "--run_once", *extra,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads((eval_dir / "errors-00000022.json").read_text())
+
+
+def test_evaluator_tags_and_normalisers(trained):
+    config, _, _, root = trained
+    eye_centre = run_evaluator(config, root, root / "eval")
+    logged = scalars(root / "eval")
+    for tag in ["eval/mean_nme", "eval/median_nme", "eval/failure_rate_0.08", "eval/auc_0.08"]:
+        assert [step for step, _ in logged[tag]] == [22]
+    assert "eval/ced" in logged["_tags"]
+    assert len(eye_centre["per_image"]) == 4
+    # Same predictions, other normaliser: error x distance is the same mean point error.
+    inter_ocular = run_evaluator(config, root, root / "eval_io", "--normaliser=inter_ocular")
+    from data.pts import read_pts
+
+    for path, error in eye_centre["per_image"].items():
+        truth = read_pts(Path(path).with_suffix(".pts"), 68)
+        ratio = float(normalising_distance(truth, "eye_centre")) / float(
+            normalising_distance(truth, "inter_ocular")
+        )
+        assert inter_ocular["per_image"][path] == pytest.approx(error * ratio, rel=1e-4)

@@ -1,0 +1,76 @@
+"""Trains a stacked Hourglass / SAT heatmap network. Restarting with the same --train_dir resumes.
+
+    python train_hourglass.py --network=hourglass --block=cab --depth=3 --stacks=2 \
+        --datasets='300w/lfpw/trainset/*.jpg:300w/helen/trainset/*.jpg:300w/afw/*.jpg' \
+        --train_dir=runs/hg2-d3-cab
+
+The flags follow SDU's train.py (--network --block --depth --stacks --lr
+--lr_epoch_step --per_batch_size); the defaults train Hourglass2(d=3)-CAB as
+the SDU README does. Faces are converted once to TFRecords under
+<train_dir>/records; checkpoints, model.json and TensorBoard logs go to --train_dir.
+"""
+
+from absl import app, flags
+
+from hourglass.blocks import BLOCKS
+from hourglass.network import TOPOLOGIES
+from hourglass.presets import LANDMARK_TYPES
+from hourglass.trainer import HourglassTrainingConfig, train
+
+FLAGS = flags.FLAGS
+
+
+def define_flags() -> None:
+    # SDU's flags.
+    flags.DEFINE_enum("network", "hourglass", TOPOLOGIES, "Topology: hourglass or SAT grid.")
+    flags.DEFINE_enum("block", "cab", BLOCKS, "Building block.")
+    flags.DEFINE_integer("depth", 3, "Hourglass depth (net_n); the SAT grid is built for 3.")
+    flags.DEFINE_integer("stacks", 2, "Stacked modules.")
+    flags.DEFINE_float("lr", 1e-4, "Nadam learning rate.")
+    flags.DEFINE_list(
+        "lr_epoch_step", ["20", "35", "45"], "Epochs where lr x 0.2; the last one ends training."
+    )
+    flags.DEFINE_integer("per_batch_size", 16, "Images per batch.")
+    flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
+    flags.DEFINE_string("train_dir", "ckpt/hourglass", "Checkpoints and logs.")
+    flags.DEFINE_enum("landmark_type", "2d", LANDMARK_TYPES, "2d, or 3d (AFLW2000-3D style).")
+    # Additions.
+    flags.DEFINE_integer("sigma", 1, "Gaussian sigma of the heatmap targets (0: one pixel).")
+    flags.DEFINE_string(
+        "bbs_dir", None, "Detector boxes root (default: nearest bbs/ above images)."
+    )
+    flags.DEFINE_float("max_seconds", None, "Stop (and checkpoint) after this much training time.")
+    flags.DEFINE_integer("seed", 727, "Seed of the sampling and augmentation stream.")
+    flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
+    flags.DEFINE_integer("image_every", 100, "Steps between TensorBoard sample images.")
+    flags.DEFINE_float("save_every_secs", 600, "Seconds between checkpoints.")
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    train(
+        HourglassTrainingConfig(
+            datasets=FLAGS.datasets,
+            train_dir=FLAGS.train_dir,
+            bbs_dir=FLAGS.bbs_dir,
+            network=FLAGS.network,
+            block=FLAGS.block,
+            depth=FLAGS.depth,
+            stacks=FLAGS.stacks,
+            landmark_type=FLAGS.landmark_type,
+            sigma=FLAGS.sigma,
+            lr=FLAGS.lr,
+            lr_epoch_step=tuple(int(epoch) for epoch in FLAGS.lr_epoch_step),
+            per_batch_size=FLAGS.per_batch_size,
+            max_seconds=FLAGS.max_seconds,
+            seed=FLAGS.seed,
+            log_every=FLAGS.log_every,
+            image_every=FLAGS.image_every,
+            save_every_secs=FLAGS.save_every_secs,
+        )
+    )
+
+
+if __name__ == "__main__":
+    define_flags()
+    app.run(main)

@@ -1,0 +1,32 @@
+"""<train_dir>/model.json: what an evaluator needs to rebuild the trained model.
+
+Each train script writes the model family ('mdm', 'heatmap'), the constructor
+arguments and whatever else is part of the model (MDM's reference shape, a
+heatmap network's landmark type); the checkpoints hold only the weights.
+"""
+
+import json
+from pathlib import Path
+
+from data.json_files import write_json_atomically
+
+MODEL_FILE = "model.json"
+
+
+def write_model_file(train_dir: str | Path, family: str, description: dict) -> None:
+    """Writes {'family': family, **description} atomically."""
+    write_json_atomically(Path(train_dir) / MODEL_FILE, {"family": family, **description})
+
+
+def read_model_file(train_dir: str | Path, family: str) -> dict:
+    """The description written by `write_model_file`; clear errors for a missing or foreign one."""
+    path = Path(train_dir) / MODEL_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: no model description (is {train_dir} a training directory?)"
+        )
+    description = json.loads(path.read_text())
+    found = description.pop("family", None)
+    if found != family:
+        raise ValueError(f"{path}: a '{found}' model, not '{family}' (wrong evaluator?)")
+    return description

@@ -1,0 +1,32 @@
+"""The training faces of a run, converted once into <train_dir>/records and reused on resume."""
+
+from pathlib import Path
+
+from data.convert import convert
+from data.tfrecords import read_metadata
+
+RECORDS_DIR = "records"
+
+
+def prepare_training_records(
+    datasets: str, train_dir: str | Path, bbs_dir: str | None, reference_alignment: str = "none"
+) -> Path:
+    """Converts `datasets` into <train_dir>/records unless that was done before.
+
+    A resumed run must train on the same faces (and the same reference shape,
+    which depends on both flags): a mismatch is an error naming the directory.
+    """
+    records = Path(train_dir) / RECORDS_DIR
+    try:
+        metadata = read_metadata(records)
+    except FileNotFoundError:
+        convert(datasets, records, "train", bbs_dir, reference_alignment=reference_alignment)
+        return records
+    converted = (metadata["datasets"], metadata.get("reference_alignment", "none"))
+    if converted != (datasets, reference_alignment):
+        raise ValueError(
+            f"{train_dir} was trained with --datasets='{converted[0]}' and "
+            f"--reference_alignment={converted[1]}: use a new --train_dir to change them "
+            "(the reference shape depends on both)"
+        )
+    return records
