@@ -17,6 +17,7 @@ from pathlib import Path
 import tensorflow as tf
 from absl import app, flags
 
+from data.flags import define_box_flags
 from evaluation.checkpoint_watcher import watch
 from evaluation.metrics import NORMALISERS
 from evaluation.records import prepare_evaluation_records
@@ -37,9 +38,7 @@ def define_flags() -> None:
     flags.DEFINE_integer("eval_interval_secs", 300, "Seconds between checks for checkpoints.")
     flags.DEFINE_boolean("run_once", False, "Evaluate the latest checkpoint and exit.")
     flags.DEFINE_integer("num_examples", None, "Evaluate only the first N faces (each once).")
-    flags.DEFINE_string(
-        "bbs_dir", None, "Detector boxes root (default: nearest bbs/ above images)."
-    )
+    define_box_flags()
     flags.DEFINE_integer("batch_size", 32, "Faces per batch.")
     flags.DEFINE_enum(
         "normaliser", None, NORMALISERS, "NME normaliser (default: by the model's landmark type)."
@@ -59,7 +58,7 @@ def main(argv: list[str]) -> None:
     normaliser = FLAGS.normaliser or LANDMARK_NORMALISERS[landmark_type]
     checkpoint = tf.train.Checkpoint(weights=model_weights(model))
     records = prepare_evaluation_records(
-        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir
+        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir, FLAGS.boxes
     )
     dataset = evaluation_dataset(str(records), FLAGS.batch_size, FLAGS.crop, landmark_type)
     writer = tf.summary.create_file_writer(str(eval_dir))

@@ -13,6 +13,7 @@ from pathlib import Path
 import tensorflow as tf
 from absl import app, flags
 
+from data.flags import define_box_flags
 from data.landmarks import MIRROR_RULES
 from data.pipeline import evaluation_dataset
 from evaluation.checkpoint_watcher import watch
@@ -34,9 +35,7 @@ def define_flags() -> None:
     flags.DEFINE_boolean("run_once", False, "Evaluate the latest checkpoint and exit.")
     flags.DEFINE_integer("num_examples", None, "Evaluate only the first N faces (each once).")
     # Additions.
-    flags.DEFINE_string(
-        "bbs_dir", None, "Detector boxes root (default: nearest bbs/ above images)."
-    )
+    define_box_flags()
     flags.DEFINE_integer("batch_size", 60, "Faces per batch.")
     flags.DEFINE_boolean("mirrored_averaging", True, "Average with the mirrored prediction.")
     flags.DEFINE_enum(
@@ -54,7 +53,7 @@ def main(argv: list[str]) -> None:
     ema = ExponentialMovingAverage(model.trainable_variables)
     checkpoint = tf.train.Checkpoint(model=model, ema=ema)
     records = prepare_evaluation_records(
-        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir
+        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir, FLAGS.boxes
     )
     dataset = evaluation_dataset(
         str(records), FLAGS.batch_size, FLAGS.mirrored_averaging, FLAGS.mirror_rule

@@ -48,7 +48,9 @@ setup(
     version="0.1.0",
     description="TensorFlow 2 / Keras 3 reimplementation of MDM and SDU heatmap networks",
     python_requires=">=3.10",
-    packages=find_packages(include=["custom_ops", "data", "evaluation", "mdm", "hourglass"]),
+    packages=find_packages(
+        include=["custom_ops", "data", "evaluation", "mdm", "hourglass", "training"]
+    ),
     package_data={"custom_ops": ["*.cc", "*.h"]},
     ext_modules=[
         Extension("custom_ops._extract_patches_ops", sources=["custom_ops/extract_patches.cc"])

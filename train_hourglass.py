@@ -12,6 +12,7 @@ the SDU README does. Faces are converted once to TFRecords under
 
 from absl import app, flags
 
+from data.flags import define_box_flags
 from hourglass.blocks import BLOCKS
 from hourglass.network import TOPOLOGIES
 from hourglass.presets import LANDMARK_TYPES
@@ -36,9 +37,7 @@ def define_flags() -> None:
     flags.DEFINE_enum("landmark_type", "2d", LANDMARK_TYPES, "2d, or 3d (AFLW2000-3D style).")
     # Additions.
     flags.DEFINE_integer("sigma", 1, "Gaussian sigma of the heatmap targets (0: one pixel).")
-    flags.DEFINE_string(
-        "bbs_dir", None, "Detector boxes root (default: nearest bbs/ above images)."
-    )
+    define_box_flags()
     flags.DEFINE_float("max_seconds", None, "Stop (and checkpoint) after this much training time.")
     flags.DEFINE_integer("seed", 727, "Seed of the sampling and augmentation stream.")
     flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
@@ -53,6 +52,7 @@ def main(argv: list[str]) -> None:
             datasets=FLAGS.datasets,
             train_dir=FLAGS.train_dir,
             bbs_dir=FLAGS.bbs_dir,
+            boxes=FLAGS.boxes,
             network=FLAGS.network,
             block=FLAGS.block,
             depth=FLAGS.depth,

@@ -10,6 +10,7 @@ TensorBoard logs go to --train_dir.
 
 from absl import app, flags
 
+from data.flags import define_box_flags
 from data.reference_shape import REFERENCE_ALIGNMENTS
 from mdm.trainer import TrainingConfig, train
 
@@ -31,9 +32,7 @@ def define_flags() -> None:
         "pretrained_model_checkpoint_path", "", "Start from these weights (ignored on resume)."
     )
     # Additions.
-    flags.DEFINE_string(
-        "bbs_dir", None, "Detector boxes root (default: nearest bbs/ above images)."
-    )
+    define_box_flags()
     flags.DEFINE_integer("seed", 0, "Seed of the sampling and augmentation stream.")
     flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
     flags.DEFINE_integer("image_every", 100, "Steps between TensorBoard sample images.")
@@ -51,6 +50,7 @@ def main(argv: list[str]) -> None:
             datasets=FLAGS.datasets,
             train_dir=FLAGS.train_dir,
             bbs_dir=FLAGS.bbs_dir,
+            boxes=FLAGS.boxes,
             batch_size=FLAGS.batch_size,
             initial_learning_rate=FLAGS.initial_learning_rate,
             learning_rate_decay_factor=FLAGS.learning_rate_decay_factor,

@@ -21,6 +21,7 @@ from absl import app, flags, logging
 
 from data.box_model import BoxPerturbationModel
 from data.discovery import FaceRecord, discover_faces
+from data.flags import define_box_flags
 from data.preprocessing import PreparedFace, prepare_evaluation_face, prepare_training_face
 from data.reference_shape import REFERENCE_ALIGNMENTS, build_reference_shape
 from data.tfrecords import read_metadata, serialise_face, write_metadata, write_shards
@@ -51,6 +52,7 @@ def convert(
     num_shards: int = 8,
     workers: int = 2,
     reference_alignment: str = "none",
+    boxes: str = "detector",
 ) -> dict:
     """Converts the faces of `datasets` into `output_dir`; returns the metadata.
 
@@ -64,11 +66,12 @@ def convert(
       num_shards, workers: output files and preprocessing processes.
       reference_alignment: 'none' (the original's plain mean) or 'procrustes',
         when the reference shape is built here.
+      boxes: 'detector' (box files) or 'landmarks' (ground-truth bounding boxes).
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     started = time.time()
-    records = discover_faces(datasets, bbs_dir)
+    records = discover_faces(datasets, bbs_dir, boxes)
     logging.info("found %d faces in %s", len(records), datasets)
     if reference_shape is None:
         if split == "eval":
@@ -89,6 +92,7 @@ def convert(
         "shards": shards,
         "reference_shape": reference_shape.tolist(),
         "reference_alignment": reference_alignment,
+        "boxes": boxes,
         # Largest (H, W) of the set: training pads every image to this canvas.
         "canvas_shape": np.max([face.pixels.shape[:2] for face in faces], axis=0).tolist(),
     }
@@ -112,9 +116,7 @@ def define_flags() -> None:
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("output_dir", None, "Output directory.", required=True)
     flags.DEFINE_enum("split", "train", SPLITS, "train: builds reference shape and box model.")
-    flags.DEFINE_string(
-        "bbs_dir", None, "Detector boxes root (default: nearest bbs/ above images)."
-    )
+    define_box_flags()
     flags.DEFINE_string(
         "reference_from", None, "A converted training set whose reference shape to use."
     )
@@ -142,6 +144,7 @@ def main(argv: list[str]) -> None:
         FLAGS.num_shards,
         FLAGS.workers,
         FLAGS.reference_alignment,
+        FLAGS.boxes,
     )
 
 

@@ -1,12 +1,15 @@
 """Finding annotated faces from the original `--datasets` flag format.
 
 `--datasets='dir/a/*.png:dir/b/*.jpg'` is a colon-separated list of globs. Each
-image is paired with `<stem>.pts` beside it and with its detector box
+image is paired with its landmarks beside it (`<stem>.pts`, or an AFLW2000-3D
+style `<stem>.mat` with `pt3d_68`) and with its detector box
 `<bbs_dir>/<subset>/<stem>.pts`, where `<subset>` follows the original MDM rule:
 `<grandparent>/<parent>` when the image's parent directory names a split
 (`lfpw/trainset`, `helen/testset`), else `<parent>` (`afw`). Both candidate
 paths are tried (the original's rule first), so a dataset whose folder name
-merely contains "set" still finds its boxes.
+merely contains "set" still finds its boxes. Sets without detector boxes
+(AFLW2000-3D) can use boxes='landmarks': the ground truth's bounding box, an
+oracle that SDU's and 3DDFA's protocols use.
 
 Every problem is raised as DataError naming the file, before any training.
 """
@@ -20,12 +23,15 @@ from pathlib import Path
 import numpy as np
 
 from data.errors import DataError
-from data.landmarks import NUM_LANDMARKS
+from data.landmarks import NUM_LANDMARKS, bounding_box_corners
+from data.mat_annotations import read_pt3d_68
 from data.pts import read_pts
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".ppm", ".pgm", ".bmp", ".tif", ".tiff"})
 # Annotation files a broad glob (`dir/*`) also matches; they belong to the images.
-ANNOTATION_SUFFIXES = frozenset({".pts"})
+ANNOTATION_SUFFIXES = frozenset({".pts", ".mat"})
+# Where the box around each face comes from.
+BOX_SOURCES = ("detector", "landmarks")
 _log = logging.getLogger(__name__)
 
 
@@ -34,12 +40,13 @@ class FaceRecord:
     """One annotated face on disk.
 
     landmarks: float64 [68, 2] (y, x); box: float64 [4, 2] (y, x), the detector
-    box's points as in its file (4 corners).
+    box's points as in its file (4 corners), or the landmarks' bounding box
+    (box_path None).
     """
 
     image_path: Path
     landmarks_path: Path
-    box_path: Path
+    box_path: Path | None
     landmarks: np.ndarray
     box: np.ndarray
 
@@ -81,6 +88,14 @@ def find_box(image_path: Path, bbs_dir: str | Path | None) -> Path:
     raise DataError(image_path, f"no detector box file ({tried} do not exist)")
 
 
+def read_landmarks(image_path: Path) -> tuple[Path, np.ndarray]:
+    """(annotation file, float64 [68, 2] (y, x)): `<stem>.pts`, else `<stem>.mat` (pt3d_68)."""
+    pts, mat = image_path.with_suffix(".pts"), image_path.with_suffix(".mat")
+    if pts.is_file() or not mat.is_file():
+        return pts, read_pts(pts, NUM_LANDMARKS)
+    return mat, read_pt3d_68(mat, NUM_LANDMARKS)
+
+
 def image_paths(pattern: str) -> list[Path]:
     """Images matched by one glob, sorted; DataError if it matches none."""
     matches = sorted(Path(match) for match in glob.glob(pattern))
@@ -93,12 +108,17 @@ def image_paths(pattern: str) -> list[Path]:
     return images
 
 
-def discover_faces(datasets: str, bbs_dir: str | Path | None = None) -> list[FaceRecord]:
+def discover_faces(
+    datasets: str, bbs_dir: str | Path | None = None, boxes: str = "detector"
+) -> list[FaceRecord]:
     """All annotated faces of a `--datasets` string, in glob order.
 
     Reads and checks every landmark and box file (68 and 4 points); images are
     read later, by preprocessing. An image matched by two globs is listed once.
+    boxes: 'detector' (box files) or 'landmarks' (the ground truth's bounding box).
     """
+    if boxes not in BOX_SOURCES:
+        raise ValueError(f"boxes must be one of {BOX_SOURCES}, got {boxes!r}")
     patterns = split_globs(datasets)
     if not patterns:
         raise DataError(datasets, "no dataset globs given")
@@ -109,15 +129,11 @@ def discover_faces(datasets: str, bbs_dir: str | Path | None = None) -> list[Fac
                 _log.info("%s matched twice; listed once", image_path)
                 continue
             seen.add(image_path.resolve())
-            landmarks_path = image_path.with_suffix(".pts")
-            box_path = find_box(image_path, bbs_dir)
-            records.append(
-                FaceRecord(
-                    image_path=image_path,
-                    landmarks_path=landmarks_path,
-                    box_path=box_path,
-                    landmarks=read_pts(landmarks_path, NUM_LANDMARKS),
-                    box=read_pts(box_path, 4),
-                )
-            )
+            landmarks_path, landmarks = read_landmarks(image_path)
+            if boxes == "detector":
+                box_path = find_box(image_path, bbs_dir)
+                box = read_pts(box_path, 4)
+            else:
+                box_path, box = None, np.asarray(bounding_box_corners(landmarks))
+            records.append(FaceRecord(image_path, landmarks_path, box_path, landmarks, box))
     return records

@@ -33,6 +33,7 @@ class HourglassTrainingConfig:
     datasets: str
     train_dir: str
     bbs_dir: str | None = None
+    boxes: str = "detector"
     network: str = "hourglass"
     block: str = "cab"
     depth: int = 3
@@ -104,7 +105,9 @@ def _heatmap_images(heatmaps, count: int = 3) -> tf.Tensor:
 
 def train(config: HourglassTrainingConfig) -> dict:
     """Trains (or resumes) a heatmap network; returns {'step', 'loss'} of the last step."""
-    records = prepare_training_records(config.datasets, config.train_dir, config.bbs_dir)
+    records = prepare_training_records(
+        config.datasets, config.train_dir, config.bbs_dir, boxes=config.boxes
+    )
     metadata = read_metadata(records)
     schedule, max_steps = epoch_schedule(config, metadata["num_examples"])
     model = build_network(

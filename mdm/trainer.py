@@ -26,6 +26,7 @@ class TrainingConfig:
     datasets: str
     train_dir: str
     bbs_dir: str | None = None
+    boxes: str = "detector"
     batch_size: int = 60
     initial_learning_rate: float = 1e-3
     learning_rate_decay_factor: float = 0.1
@@ -91,7 +92,7 @@ def _write_step_histograms(initial, steps) -> None:
 def train(config: TrainingConfig) -> dict:
     """Trains (or resumes) MDM; returns {'step', 'loss'} of the last step."""
     records = prepare_training_records(
-        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment
+        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment, config.boxes
     )
     reference_shape = np.asarray(read_metadata(records)["reference_shape"], np.float32)
 

@@ -9,24 +9,33 @@ RECORDS_DIR = "records"
 
 
 def prepare_training_records(
-    datasets: str, train_dir: str | Path, bbs_dir: str | None, reference_alignment: str = "none"
+    datasets: str,
+    train_dir: str | Path,
+    bbs_dir: str | None,
+    reference_alignment: str = "none",
+    boxes: str = "detector",
 ) -> Path:
     """Converts `datasets` into <train_dir>/records unless that was done before.
 
-    A resumed run must train on the same faces (and the same reference shape,
-    which depends on both flags): a mismatch is an error naming the directory.
+    A resumed run must train on the same faces, boxes and reference shape: a
+    mismatch is an error naming the directory.
     """
     records = Path(train_dir) / RECORDS_DIR
     try:
         metadata = read_metadata(records)
     except FileNotFoundError:
-        convert(datasets, records, "train", bbs_dir, reference_alignment=reference_alignment)
+        convert(datasets, records, "train", bbs_dir, reference_alignment=reference_alignment,
+                boxes=boxes)  # fmt: skip
         return records
-    converted = (metadata["datasets"], metadata.get("reference_alignment", "none"))
-    if converted != (datasets, reference_alignment):
+    converted = (
+        metadata["datasets"],
+        metadata.get("reference_alignment", "none"),
+        metadata.get("boxes", "detector"),
+    )
+    if converted != (datasets, reference_alignment, boxes):
         raise ValueError(
-            f"{train_dir} was trained with --datasets='{converted[0]}' and "
-            f"--reference_alignment={converted[1]}: use a new --train_dir to change them "
-            "(the reference shape depends on both)"
+            f"{train_dir} was trained with --datasets='{converted[0]}', "
+            f"--reference_alignment={converted[1]} and --boxes={converted[2]}: use a new "
+            "--train_dir to change them (the records and reference shape depend on them)"
         )
     return records
