@@ -1,6 +1,6 @@
 """The continuous evaluator loop shared by every eval script.
 
-Waits for checkpoints in a training directory and calls `evaluate(path, step)`
+Waits for a training directory and its checkpoints and calls `evaluate(path, step)`
 once for each new one; a checkpoint whose results file already exists in the
 evaluation directory is not evaluated again (so a restarted evaluator resumes).
 A checkpoint that disappears before or while it is read (the trainer keeps only
@@ -8,11 +8,14 @@ its last few) is logged and skipped; the watcher goes on with the next.
 """
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import tensorflow as tf
 from absl import logging
+
+from training.model_file import MODEL_FILE
 
 
 def checkpoint_step(path: str) -> int:
@@ -25,6 +28,22 @@ def checkpoint_step(path: str) -> int:
 
 def results_path(eval_dir: str | Path, step: int) -> Path:
     return Path(eval_dir) / f"errors-{step:08d}.json"
+
+
+def wait_for_training(
+    checkpoint_dir: str, interval_secs: float = 300, timeout_secs: float | None = None
+) -> bool:
+    """Waits until the trainer has written <checkpoint_dir>/model.json (it does so before its
+    first step); False when `timeout_secs` pass first. Logs once while waiting."""
+    path = Path(checkpoint_dir) / MODEL_FILE
+    started = time.monotonic()
+    if not path.is_file():
+        logging.info("waiting for %s (written when training starts)", path)
+    while not path.is_file():
+        if timeout_secs is not None and time.monotonic() - started >= timeout_secs:
+            return False
+        time.sleep(interval_secs)
+    return True
 
 
 def watch(

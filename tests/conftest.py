@@ -9,7 +9,8 @@ import pytest
 from data import menpo_compat  # noqa: F401
 from data.pts import write_pts
 
-SHARED_300W = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "300w"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_300W = ROOT.parent / "shared" / "data" / "300w"
 
 
 def template_shape() -> np.ndarray:

@@ -1,14 +1,26 @@
 """Shared evaluation code: summaries, CED plots, the checkpoint watcher."""
 
 import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from evaluation.ced_plot import ced_figure, figure_to_rgb
-from evaluation.checkpoint_watcher import checkpoint_step, results_path, watch
+from evaluation.checkpoint_watcher import (
+    checkpoint_step,
+    results_path,
+    wait_for_training,
+    watch,
+)
 from evaluation.report import summarise, write_json
+from training.model_file import write_model_file
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_summary_numbers():
@@ -84,3 +96,25 @@ def test_watch_reraises_other_missing_files(tmp_path):
 
     with pytest.raises(tf.errors.NotFoundError):
         watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True)
+
+
+def test_wait_for_training(tmp_path):
+    train_dir = tmp_path / "not_yet"
+    assert not wait_for_training(str(train_dir), interval_secs=0.05, timeout_secs=0.2)
+    timer = threading.Timer(0.3, lambda: write_model_file(train_dir, "mdm", {}))
+    train_dir.mkdir()
+    timer.start()
+    assert wait_for_training(str(train_dir), interval_secs=0.05, timeout_secs=10)
+    timer.join()
+
+
+@pytest.mark.parametrize("script", ["eval_mdm.py", "eval_hourglass.py"])
+def test_evaluators_wait_for_a_missing_training_directory(tmp_path, script):
+    command = [
+        sys.executable, str(ROOT / script), f"--checkpoint_dir={tmp_path / 'missing'}",
+        f"--eval_dir={tmp_path / 'eval'}", f"--dataset_path={tmp_path}/*.png",
+        "--eval_interval_secs=0.2", "--timeout_secs=1",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"waiting for {tmp_path / 'missing' / 'model.json'}" in result.stderr

@@ -1,0 +1,86 @@
+"""Scores one heatmap-network checkpoint under every protocol, for BENCHMARKS.md.
+
+    python bench/hourglass_report.py --checkpoint_dir=runs/hg2-d3-cab \
+        --dataset_path='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg' \
+        --ced_png=docs/hg2_d3_cab_300w_common_ced.png
+
+One network pass per crop ('box': from the detector box, the fair protocol;
+'oracle': SDU's crop from the ground truth) scores both decoders ('argmax':
+SDU's, 'subpixel') under the inter-ocular (300-W standard) and eye-centre
+(SDU 2D) normalisers. Prints a Markdown table and optionally draws the CED
+curves (inter-ocular) of both crops with each decoder.
+"""
+
+from pathlib import Path
+
+import tensorflow as tf
+from absl import app, flags
+
+from data.flags import define_box_flags
+from evaluation.ced_plot import ced_figure
+from evaluation.checkpoint_watcher import checkpoint_step
+from evaluation.per_image import error_array
+from evaluation.records import prepare_evaluation_records
+from evaluation.report import summarise
+from hourglass.evaluator import DECODERS, errors_by_protocol
+from hourglass.pipeline import CROPS, evaluation_dataset
+from hourglass.training_files import load_model_description
+from training.model_weights import model_weights
+
+FLAGS = flags.FLAGS
+NORMALISERS = ("inter_ocular", "eye_centre")
+
+
+def define_flags() -> None:
+    flags.DEFINE_string("checkpoint_dir", None, "A train_hourglass.py --train_dir.", required=True)
+    flags.DEFINE_string("checkpoint", None, "Checkpoint to score (default: the latest).")
+    flags.DEFINE_string("dataset_path", None, "Colon-separated test image globs.", required=True)
+    flags.DEFINE_string("eval_dir", None, "Where the test records go (default: <dir>/bench).")
+    define_box_flags()
+    flags.DEFINE_integer("batch_size", 32, "Faces per batch.")
+    flags.DEFINE_string("ced_png", None, "Where to save the CED plot (optional).")
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    model, landmark_type, reference_shape = load_model_description(FLAGS.checkpoint_dir)
+    path = FLAGS.checkpoint or tf.train.latest_checkpoint(FLAGS.checkpoint_dir)
+    if path is None:
+        raise SystemExit(f"{FLAGS.checkpoint_dir}: no checkpoint")
+    tf.train.Checkpoint(weights=model_weights(model)).restore(path).expect_partial()
+    eval_dir = Path(FLAGS.eval_dir or Path(FLAGS.checkpoint_dir) / "bench")
+    records = prepare_evaluation_records(
+        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir, FLAGS.boxes
+    )
+    print(f"checkpoint {path} (step {checkpoint_step(path)}), {FLAGS.dataset_path}\n")
+    print(
+        "| crop | decoder | faces | inter-ocular NME % | median % | failure % (>0.08) "
+        "| AUC@0.08 | eye-centre NME % |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    curves = {}
+    for crop in CROPS:
+        dataset = evaluation_dataset(str(records), FLAGS.batch_size, crop, landmark_type)
+        results = errors_by_protocol(model, dataset, NORMALISERS, tuple(DECODERS))
+        for decoder in DECODERS:
+            inter_ocular = error_array(results[decoder, "inter_ocular"])
+            eye_centre = summarise(error_array(results[decoder, "eye_centre"]))
+            summary = summarise(inter_ocular)
+            print(
+                f"| {crop} | {decoder} | {summary['num_images']} | "
+                f"{100 * summary['mean_nme']:.2f} | {100 * summary['median_nme']:.2f} | "
+                f"{100 * summary['failure_rate_0.08']:.1f} | {summary['auc_0.08']:.3f} | "
+                f"{100 * eye_centre['mean_nme']:.2f} |",
+                flush=True,
+            )
+            curves[f"{crop} crop, {decoder}"] = inter_ocular
+    if FLAGS.ced_png:
+        figure = ced_figure(curves, title=f"step {checkpoint_step(path)}, inter-ocular NME")
+        Path(FLAGS.ced_png).parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(FLAGS.ced_png)
+        print(f"\nCED plot: {FLAGS.ced_png}")
+
+
+if __name__ == "__main__":
+    define_flags()
+    app.run(main)
