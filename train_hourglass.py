@@ -17,6 +17,7 @@ from hourglass.blocks import BLOCKS
 from hourglass.network import TOPOLOGIES
 from hourglass.presets import LANDMARK_TYPES
 from hourglass.trainer import HourglassTrainingConfig, train
+from training.distribution import STRATEGIES
 
 FLAGS = flags.FLAGS
 
@@ -38,6 +39,10 @@ def define_flags() -> None:
     # Additions.
     flags.DEFINE_integer("sigma", 1, "Gaussian sigma of the heatmap targets (0: one pixel).")
     define_box_flags()
+    flags.DEFINE_enum(
+        "strategy", "default", STRATEGIES,
+        "tf.distribute strategy: one device, all local devices, or the TF_CONFIG cluster.",
+    )  # fmt: skip
     flags.DEFINE_float("max_seconds", None, "Stop (and checkpoint) after this much training time.")
     flags.DEFINE_integer("seed", 727, "Seed of the sampling and augmentation stream.")
     flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
@@ -53,6 +58,7 @@ def main(argv: list[str]) -> None:
             train_dir=FLAGS.train_dir,
             bbs_dir=FLAGS.bbs_dir,
             boxes=FLAGS.boxes,
+            strategy=FLAGS.strategy,
             network=FLAGS.network,
             block=FLAGS.block,
             depth=FLAGS.depth,

@@ -13,6 +13,7 @@ from absl import app, flags
 from data.flags import define_box_flags
 from data.reference_shape import REFERENCE_ALIGNMENTS
 from mdm.trainer import TrainingConfig, train
+from training.distribution import STRATEGIES
 
 FLAGS = flags.FLAGS
 
@@ -33,6 +34,10 @@ def define_flags() -> None:
     )
     # Additions.
     define_box_flags()
+    flags.DEFINE_enum(
+        "strategy", "default", STRATEGIES,
+        "tf.distribute strategy: one device, all local devices, or the TF_CONFIG cluster.",
+    )  # fmt: skip
     flags.DEFINE_integer("seed", 0, "Seed of the sampling and augmentation stream.")
     flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
     flags.DEFINE_integer("image_every", 100, "Steps between TensorBoard sample images.")
@@ -51,6 +56,7 @@ def main(argv: list[str]) -> None:
             train_dir=FLAGS.train_dir,
             bbs_dir=FLAGS.bbs_dir,
             boxes=FLAGS.boxes,
+            strategy=FLAGS.strategy,
             batch_size=FLAGS.batch_size,
             initial_learning_rate=FLAGS.initial_learning_rate,
             learning_rate_decay_factor=FLAGS.learning_rate_decay_factor,

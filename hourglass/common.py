@@ -1,7 +1,8 @@
 """Layer factories with the SDU code's conventions (SPEC B.3, B.5).
 
 Convolutions: no bias unless asked, 'same' padding, MXNet's Xavier(gaussian,
-in, 2) = He normal, untruncated. Batch norm: momentum 0.9, epsilon 2e-5.
+in, 2) = He normal, untruncated. Batch norm: momentum 0.9, epsilon 2e-5,
+moving statistics averaged across replicas.
 Tensors are channels-last [B, H, W, C].
 """
 
@@ -30,5 +31,21 @@ def depthwise_conv(name: str):
     )
 
 
-def batch_norm(name: str):
-    return keras.layers.BatchNormalization(momentum=0.9, epsilon=2e-5, name=name)
+@keras.saving.register_keras_serializable(package="hourglass")
+class BatchNorm(keras.layers.BatchNormalization):
+    """Batch norm whose moving statistics are averaged across replicas.
+
+    Each replica normalises with its own batch's statistics, as SDU's per-GPU
+    batch norm did; the moving mean / variance updates are averaged over the
+    replicas (aggregation 'mean', as tf.keras 2 did), so every replica and
+    worker keeps the same inference statistics. On one device: plain batch norm.
+    """
+
+    def add_weight(self, *args, **kwargs):
+        if kwargs.get("trainable") is False:
+            kwargs["aggregation"] = "mean"
+        return super().add_weight(*args, **kwargs)
+
+
+def batch_norm(name: str) -> BatchNorm:
+    return BatchNorm(momentum=0.9, epsilon=2e-5, name=name)

@@ -21,6 +21,7 @@ from hourglass.heatmaps import PEAK, decode_argmax
 from hourglass.pipeline import training_dataset
 from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES, build_network
 from hourglass.training_files import save_model_description
+from training.distribution import is_chief, make_strategy
 from training.loop import LoopSettings, run_training_loop
 from training.model_weights import model_weights
 from training.records import prepare_training_records
@@ -50,6 +51,7 @@ class HourglassTrainingConfig:
     image_every: int = 100
     save_every_secs: float = 600.0
     max_checkpoints: int = 3
+    strategy: str = "default"
 
     def __post_init__(self):
         if self.landmark_type not in LANDMARK_TYPES:
@@ -58,14 +60,15 @@ class HourglassTrainingConfig:
             raise ValueError(f"lr_epoch_step must be increasing epochs, got {self.lr_epoch_step}")
 
 
-def epoch_schedule(config: HourglassTrainingConfig, num_examples: int):
+def epoch_schedule(config: HourglassTrainingConfig, num_examples: int, replicas: int = 1):
     """(learning-rate schedule over steps, max_steps) for `num_examples` training faces.
 
     SDU lowers the rate for the first batch whose float epoch (batches x batch /
     records) reaches a boundary: update k (0-based) runs at lr x factor^i, with i
     the number of boundaries e <= k x batch / records. It stops at the last epoch.
+    The batch is per_batch_size x replicas, as SDU's per-GPU batch x GPUs.
     """
-    steps_per_epoch = num_examples / config.per_batch_size
+    steps_per_epoch = num_examples / (config.per_batch_size * replicas)
     *decays, stop = config.lr_epoch_step
     # PiecewiseConstantDecay switches after step b, so b = first decayed update - 1.
     boundaries = [math.ceil(epoch * steps_per_epoch) - 1 for epoch in decays]
@@ -104,36 +107,47 @@ def _heatmap_images(heatmaps, count: int = 3) -> tf.Tensor:
 
 
 def train(config: HourglassTrainingConfig) -> dict:
-    """Trains (or resumes) a heatmap network; returns {'step', 'loss'} of the last step."""
+    """Trains (or resumes) a heatmap network; returns {'step', 'loss'} of the last step.
+
+    `per_batch_size` is per replica (see `training.distribution`).
+    """
+    strategy = make_strategy(config.strategy)
+    chief, replicas = is_chief(strategy), strategy.num_replicas_in_sync
     records = prepare_training_records(
-        config.datasets, config.train_dir, config.bbs_dir, boxes=config.boxes
+        config.datasets, config.train_dir, config.bbs_dir, boxes=config.boxes, chief=chief
     )
     metadata = read_metadata(records)
-    schedule, max_steps = epoch_schedule(config, metadata["num_examples"])
-    model = build_network(
-        topology=config.network, block=config.block, depth=config.depth, stacks=config.stacks
-    )
-    optimizer = keras.optimizers.Nadam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
-    optimizer.build(model.trainable_variables)
-    Path(config.train_dir).mkdir(parents=True, exist_ok=True)
-    save_model_description(
-        config.train_dir, model, config.landmark_type, metadata["reference_shape"]
-    )
+    schedule, max_steps = epoch_schedule(config, metadata["num_examples"], replicas)
+    with strategy.scope():
+        model = build_network(
+            topology=config.network, block=config.block, depth=config.depth, stacks=config.stacks
+        )
+        optimizer = keras.optimizers.Nadam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+        optimizer.build(model.trainable_variables)
+    if chief:
+        Path(config.train_dir).mkdir(parents=True, exist_ok=True)
+        save_model_description(
+            config.train_dir, model, config.landmark_type, metadata["reference_shape"]
+        )
 
-    @tf.function
-    def train_step(batch):
+    def replica_step(batch):
         with tf.GradientTape() as tape:
             heatmaps = model(batch["image"], training=True)
             losses = heatmap_loss(heatmaps, batch["heatmaps"])
             loss = tf.reduce_sum(losses)
-        gradients = tape.gradient(loss, model.trainable_variables)
+            # Replica gradients are summed: scale so that their sum is the global mean's.
+            scaled_loss = loss / replicas
+        gradients = tape.gradient(scaled_loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
         return loss, losses, heatmaps
 
     def make_dataset(first_step: int) -> tf.data.Dataset:
         # A resumed run continues with a new stream of samples rather than replaying the first.
         return training_dataset(
-            str(records), config.per_batch_size, config.seed * 1_000_003 + first_step, config.sigma
+            str(records),
+            config.per_batch_size * replicas,
+            config.seed * 1_000_003 + first_step,
+            config.sigma,
         )
 
     def write_images(batch, heatmaps) -> None:
@@ -148,7 +162,7 @@ def train(config: HourglassTrainingConfig) -> dict:
 
     settings = LoopSettings(
         train_dir=config.train_dir,
-        batch_size=config.per_batch_size,
+        batch_size=config.per_batch_size * replicas,
         max_steps=max_steps,
         max_seconds=config.max_seconds,
         log_every=config.log_every,
@@ -158,9 +172,10 @@ def train(config: HourglassTrainingConfig) -> dict:
     )
     return run_training_loop(
         settings,
+        strategy,
         tf.train.Checkpoint(weights=model_weights(model), optimizer=optimizer),
         optimizer,
-        train_step,
+        replica_step,
         make_dataset,
         [f"stack_{index}" for index in range(1, config.stacks + 1)],
         write_images=write_images,

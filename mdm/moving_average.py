@@ -21,7 +21,13 @@ class ExponentialMovingAverage(tf.Module):
         self.max_decay = max_decay
         with self.name_scope:
             self.shadows = [
-                tf.Variable(variable, trainable=False, name=f"shadow_{index}")
+                # Every replica computes the same average: keep the first's (tf.distribute).
+                tf.Variable(
+                    variable,
+                    trainable=False,
+                    name=f"shadow_{index}",
+                    aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA,
+                )
                 for index, variable in enumerate(variables)
             ]
 

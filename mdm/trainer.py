@@ -15,6 +15,7 @@ from mdm.loss import step_losses
 from mdm.model import MDM
 from mdm.moving_average import ExponentialMovingAverage
 from mdm.training_files import save_model_description
+from training.distribution import is_chief, make_strategy
 from training.loop import LoopSettings, run_training_loop
 from training.records import prepare_training_records
 
@@ -41,12 +42,13 @@ class TrainingConfig:
     save_every_secs: float = 600.0
     max_checkpoints: int = 3
     reference_alignment: str = "none"
+    strategy: str = "default"
     augmentation: AugmentationConfig = AugmentationConfig()
 
-    def loop_settings(self) -> LoopSettings:
+    def loop_settings(self, replicas: int) -> LoopSettings:
         return LoopSettings(
             train_dir=self.train_dir,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size * replicas,
             max_steps=self.max_steps,
             max_seconds=self.max_seconds,
             log_every=self.log_every,
@@ -90,32 +92,42 @@ def _write_step_histograms(initial, steps) -> None:
 
 
 def train(config: TrainingConfig) -> dict:
-    """Trains (or resumes) MDM; returns {'step', 'loss'} of the last step."""
+    """Trains (or resumes) MDM; returns {'step', 'loss'} of the last step.
+
+    `batch_size` is per replica (see `training.distribution`).
+    """
+    strategy = make_strategy(config.strategy)
+    chief = is_chief(strategy)
     records = prepare_training_records(
-        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment, config.boxes
-    )
+        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment,
+        config.boxes, chief,
+    )  # fmt: skip
     reference_shape = np.asarray(read_metadata(records)["reference_shape"], np.float32)
 
-    model = MDM(patch_size=config.patch_size)
-    model.build()
-    if config.pretrained_model_checkpoint_path:
-        tf.train.Checkpoint(model=model).restore(
-            config.pretrained_model_checkpoint_path
-        ).expect_partial()
-        logging.info("initialised weights from %s", config.pretrained_model_checkpoint_path)
-    optimizer = keras.optimizers.Adam(learning_rate_schedule(config), epsilon=1e-8)
-    optimizer.build(model.trainable_variables)
-    ema = ExponentialMovingAverage(model.trainable_variables)
-    Path(config.train_dir).mkdir(parents=True, exist_ok=True)
-    save_model_description(config.train_dir, model, reference_shape)
+    with strategy.scope():
+        model = MDM(patch_size=config.patch_size)
+        model.build()
+        if config.pretrained_model_checkpoint_path:
+            tf.train.Checkpoint(model=model).restore(
+                config.pretrained_model_checkpoint_path
+            ).expect_partial()
+            logging.info("initialised weights from %s", config.pretrained_model_checkpoint_path)
+        optimizer = keras.optimizers.Adam(learning_rate_schedule(config), epsilon=1e-8)
+        optimizer.build(model.trainable_variables)
+        ema = ExponentialMovingAverage(model.trainable_variables)
+    if chief:
+        Path(config.train_dir).mkdir(parents=True, exist_ok=True)
+        save_model_description(config.train_dir, model, reference_shape)
+    replicas = strategy.num_replicas_in_sync
 
-    @tf.function
-    def train_step(batch):
+    def replica_step(batch):
         with tf.GradientTape() as tape:
             outputs = model(batch["image"], batch["initial"], training=True)
             losses = step_losses(outputs["steps"], batch["landmarks"])
             loss = tf.reduce_sum(losses)
-        gradients = tape.gradient(loss, model.trainable_variables)
+            # Replica gradients are summed: scale so that their sum is the global mean's.
+            scaled_loss = loss / replicas
+        gradients = tape.gradient(scaled_loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
         ema.apply(model.trainable_variables, optimizer.iterations)
         return loss, losses, outputs
@@ -123,15 +135,16 @@ def train(config: TrainingConfig) -> dict:
     def make_dataset(first_step: int) -> tf.data.Dataset:
         # A resumed run continues with a new stream of samples rather than replaying the first.
         return training_dataset(
-            str(records), config.batch_size, config.seed * 1_000_003 + first_step,
+            str(records), config.batch_size * replicas, config.seed * 1_000_003 + first_step,
             config.augmentation,
         )  # fmt: skip
 
     return run_training_loop(
-        config.loop_settings(),
+        config.loop_settings(replicas),
+        strategy,
         tf.train.Checkpoint(model=model, optimizer=optimizer, ema=ema),
         optimizer,
-        train_step,
+        replica_step,
         make_dataset,
         [f"step_{index}" for index in range(1, model.num_iterations + 1)],
         write_images=lambda batch, outputs: tf.summary.image(

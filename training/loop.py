@@ -6,10 +6,12 @@ holds), a checkpoint every `save_every_secs` and on exit (also on Ctrl-C), a
 stop after `max_steps` or `max_seconds`, a NaN stop naming the step, TensorBoard
 scalars and images, and a console progress line with an ETA.
 
-The model-specific parts come in as functions: `train_step(batch) -> (loss,
-partial losses [K], outputs)`, `make_dataset(first_step)`, and optional
-`write_images` / `write_summaries(batch, outputs)` called inside the summary
-writer's context.
+The model-specific parts come in as functions: `replica_step(batch) -> (loss,
+partial losses [K], outputs)`, one replica's update (it scales its gradient by
+1 / replicas; the loss it returns is unscaled), `make_dataset(first_step)` (batched
+by the global batch), and optional `write_images` / `write_summaries(batch,
+outputs)`, called by the chief inside the summary writer's context with the
+first replica's share of the batch. Distribution: `training.distribution`.
 """
 
 import dataclasses
@@ -22,13 +24,15 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
+from training.distribution import checkpoint_dir, distribute, is_chief
+
 
 @dataclasses.dataclass(frozen=True)
 class LoopSettings:
     """How long to train and how often to log, draw and save."""
 
     train_dir: str
-    batch_size: int
+    batch_size: int  # examples per step, all replicas together
     max_steps: int
     max_seconds: float | None = None
     log_every: int = 10
@@ -37,16 +41,21 @@ class LoopSettings:
     max_checkpoints: int = 3
 
 
-TrainStep = Callable[[dict], tuple[tf.Tensor, tf.Tensor, object]]
+ReplicaStep = Callable[[dict], tuple[tf.Tensor, tf.Tensor, object]]
 SummaryWriter = Callable[[dict, object], None]
 
 
-def restore_latest(checkpoint: tf.train.Checkpoint, settings: LoopSettings):
-    """A CheckpointManager over train_dir, with its latest checkpoint (if any) restored."""
-    manager = tf.train.CheckpointManager(checkpoint, settings.train_dir, settings.max_checkpoints)
-    if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        logging.info("resumed from %s", manager.latest_checkpoint)
+def restore_latest(
+    checkpoint: tf.train.Checkpoint, settings: LoopSettings, strategy: tf.distribute.Strategy
+) -> tf.train.CheckpointManager:
+    """This process's CheckpointManager, with train_dir's latest checkpoint (if any) restored."""
+    manager = tf.train.CheckpointManager(
+        checkpoint, checkpoint_dir(settings.train_dir, strategy), settings.max_checkpoints
+    )
+    latest = tf.train.latest_checkpoint(settings.train_dir)
+    if latest:
+        checkpoint.restore(latest).assert_existing_objects_matched()
+        logging.info("resumed from %s", latest)
     return manager
 
 
@@ -67,11 +76,24 @@ def _progress_line(step, settings, loss, losses, steps_per_sec) -> str:
     )
 
 
+def _first_replica(strategy: tf.distribute.Strategy, structure):
+    return tf.nest.map_structure(
+        lambda value: strategy.experimental_local_results(value)[0], structure
+    )
+
+
+def _anyone_stops(strategy: tf.distribute.Strategy, local: bool) -> bool:
+    """True when any worker wants to stop (time limits differ between machines)."""
+    votes = strategy.run(lambda: tf.constant(int(local)))
+    return bool(strategy.reduce(tf.distribute.ReduceOp.MAX, votes, axis=None))
+
+
 def run_training_loop(
     settings: LoopSettings,
+    strategy: tf.distribute.Strategy,
     checkpoint: tf.train.Checkpoint,
     optimizer: keras.optimizers.Optimizer,
-    train_step: TrainStep,
+    replica_step: ReplicaStep,
     make_dataset: Callable[[int], tf.data.Dataset],
     loss_names: Sequence[str],
     write_images: SummaryWriter | None = None,
@@ -85,25 +107,40 @@ def run_training_loop(
     resumed run can draw a fresh stream. Scalars: loss/total, loss/<name> for
     each partial loss, learning_rate (of the update that made the step), examples_per_sec.
     """
+    chief = is_chief(strategy)
     Path(settings.train_dir).mkdir(parents=True, exist_ok=True)
-    manager = restore_latest(checkpoint, settings)
+    manager = restore_latest(checkpoint, settings, strategy)
     first_step = int(optimizer.iterations.numpy())
-    dataset = make_dataset(first_step)
-    writer = tf.summary.create_file_writer(settings.train_dir)
+    dataset = distribute(make_dataset(first_step), strategy)
+    writer = (
+        tf.summary.create_file_writer(settings.train_dir)
+        if chief
+        else tf.summary.create_noop_writer()
+    )
+    mean = tf.distribute.ReduceOp.MEAN
+
+    @tf.function
+    def train_step(batch):
+        loss, losses, outputs = strategy.run(replica_step, args=(batch,))
+        return strategy.reduce(mean, loss, None), strategy.reduce(mean, losses, None), outputs
+
     step, loss = first_step, float("nan")
     started = last_save = last_log = time.time()
     logged_step = saved_step = first_step
     logging.info(
-        "training from step %d to %d, batch %d", first_step, settings.max_steps, settings.batch_size
-    )
+        "training from step %d to %d, batch %d (%d replicas)",
+        first_step, settings.max_steps, settings.batch_size, strategy.num_replicas_in_sync,
+    )  # fmt: skip
     try:
         for batch in dataset:
             if step >= settings.max_steps:
                 break
-            if settings.max_seconds is not None and time.time() - started >= settings.max_seconds:
+            if settings.max_seconds is not None and _anyone_stops(
+                strategy, time.time() - started >= settings.max_seconds
+            ):
                 logging.info("stopping at step %d: --max_seconds reached", step)
                 break
-            learning_rate = float(optimizer.learning_rate)  # the rate this update uses
+            learning_rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))  # this update's
             loss_tensor, losses, outputs = train_step(batch)
             step = int(optimizer.iterations.numpy())
             loss = float(loss_tensor.numpy())
@@ -112,10 +149,10 @@ def run_training_loop(
                     f"the loss became {loss} at step {step}; the last good checkpoint is "
                     f"{manager.latest_checkpoint} (lower the learning rate or check the data)"
                 )
-            if write_images is not None and step % settings.image_every == 0:
+            if chief and write_images is not None and step % settings.image_every == 0:
                 with writer.as_default(step=step):
-                    write_images(batch, outputs)
-            if step % settings.log_every == 0 or step == settings.max_steps:
+                    write_images(*_first_replica(strategy, (batch, outputs)))
+            if chief and (step % settings.log_every == 0 or step == settings.max_steps):
                 now = time.time()
                 steps_per_sec = (step - logged_step) / max(now - last_log, 1e-9)
                 last_log, logged_step = now, step
@@ -127,7 +164,7 @@ def run_training_loop(
                     tf.summary.scalar("learning_rate", learning_rate)
                     tf.summary.scalar("examples_per_sec", steps_per_sec * settings.batch_size)
                     if write_summaries is not None:
-                        write_summaries(batch, outputs)
+                        write_summaries(*_first_replica(strategy, (batch, outputs)))
                 print(_progress_line(step, settings, loss, losses, steps_per_sec), flush=True)
             if time.time() - last_save >= settings.save_every_secs:
                 manager.save(checkpoint_number=step)

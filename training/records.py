@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from data.convert import convert
-from data.tfrecords import read_metadata
+from data.tfrecords import METADATA_FILE, read_metadata
+from training.distribution import wait_for_chief
 
 RECORDS_DIR = "records"
 
@@ -14,13 +15,17 @@ def prepare_training_records(
     bbs_dir: str | None,
     reference_alignment: str = "none",
     boxes: str = "detector",
+    chief: bool = True,
 ) -> Path:
     """Converts `datasets` into <train_dir>/records unless that was done before.
 
     A resumed run must train on the same faces, boxes and reference shape: a
-    mismatch is an error naming the directory.
+    mismatch is an error naming the directory. In a cluster only the chief
+    converts; the other workers wait for its records.
     """
     records = Path(train_dir) / RECORDS_DIR
+    if not chief:
+        wait_for_chief(records / METADATA_FILE)
     try:
         metadata = read_metadata(records)
     except FileNotFoundError:

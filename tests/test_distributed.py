@@ -1,0 +1,79 @@
+"""Multi-worker training: two local worker processes, one model."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import tensorflow as tf
+
+from hourglass.training_files import load_model_description
+from tests.conftest import ROOT, scalars, write_face
+from training.model_weights import model_weights
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_two_workers_hold_identical_weights(tmp_path):
+    rng = np.random.default_rng(3)
+    for index in range(4):
+        write_face(tmp_path / "afw", tmp_path / "bbs" / "afw", f"face_{index}", rng)
+    train_dir = tmp_path / "train"
+    cluster = {"worker": [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]}
+    command = [
+        sys.executable,
+        str(ROOT / "train_hourglass.py"),
+        f"--datasets={tmp_path}/afw/*.png",
+        f"--train_dir={train_dir}",
+        "--block=resnet",
+        "--depth=1",
+        "--per_batch_size=2",
+        "--lr=1e-3",
+        "--lr_epoch_step=3",
+        "--strategy=multi_worker",
+        "--log_every=1",
+    ]  # fmt: skip  (4 faces, 2 workers x 2: one step an epoch, 3 steps)
+    workers = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "TF_CONFIG": json.dumps(
+                    {"cluster": cluster, "task": {"type": "worker", "index": index}}
+                ),
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        for index in range(2)
+    ]
+    outputs = [worker.communicate(timeout=600)[0] for worker in workers]
+    for worker, output in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, output[-3000:]
+    assert "(2 replicas)" in outputs[0]
+
+    chief = tf.train.latest_checkpoint(str(train_dir))
+    other = tf.train.latest_checkpoint(str(train_dir / "workers" / "worker_1"))
+    assert chief.endswith("ckpt-3") and other.endswith("ckpt-3")
+    chief_reader, other_reader = tf.train.load_checkpoint(chief), tf.train.load_checkpoint(other)
+    names = [name for name, _ in tf.train.list_variables(chief) if name.startswith("weights/")]
+    assert len(names) > 50
+    for name in names:
+        np.testing.assert_array_equal(
+            chief_reader.get_tensor(name), other_reader.get_tensor(name), err_msg=name
+        )
+    # The chief's checkpoint restores into a fresh network; only the chief logged.
+    model, _, _ = load_model_description(train_dir)
+    tf.train.Checkpoint(weights=model_weights(model)).restore(
+        chief
+    ).assert_existing_objects_matched()
+    assert [step for step, _ in scalars(train_dir)["loss/total"]] == [1, 2, 3]
+    assert not list((train_dir / "workers").rglob("events.out.tfevents*"))
