@@ -17,6 +17,7 @@ from pathlib import Path
 import tensorflow as tf
 from absl import app, flags
 
+from data.errors import exit_on_data_error
 from evaluation.evaluator_script import define_evaluator_flags, run_evaluator
 from evaluation.metrics import NORMALISERS
 from evaluation.records import prepare_evaluation_records
@@ -63,4 +64,4 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    app.run(exit_on_data_error(main))

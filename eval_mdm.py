@@ -14,6 +14,7 @@ from pathlib import Path
 import tensorflow as tf
 from absl import app, flags
 
+from data.errors import exit_on_data_error
 from data.landmarks import MIRROR_RULES
 from data.pipeline import evaluation_dataset
 from evaluation.evaluator_script import define_evaluator_flags, run_evaluator
@@ -62,4 +63,4 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    app.run(exit_on_data_error(main))

@@ -12,6 +12,7 @@ the SDU README does. Faces are converted once to TFRecords under
 
 from absl import app, flags
 
+from data.errors import exit_on_data_error
 from data.flags import define_box_flags
 from hourglass.blocks import BLOCKS
 from hourglass.network import TOPOLOGIES
@@ -79,4 +80,4 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    app.run(exit_on_data_error(main))

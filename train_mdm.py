@@ -10,6 +10,7 @@ TensorBoard logs go to --train_dir.
 
 from absl import app, flags
 
+from data.errors import exit_on_data_error
 from data.flags import define_box_flags
 from data.reference_shape import REFERENCE_ALIGNMENTS
 from mdm.trainer import TrainingConfig, train
@@ -76,4 +77,4 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    app.run(exit_on_data_error(main))

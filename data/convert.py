@@ -21,6 +21,7 @@ from absl import app, flags, logging
 
 from data.box_model import BoxPerturbationModel
 from data.discovery import FaceRecord, discover_faces
+from data.errors import exit_on_data_error
 from data.flags import define_box_flags
 from data.preprocessing import PreparedFace, prepare_evaluation_face, prepare_training_face
 from data.reference_shape import REFERENCE_ALIGNMENTS, build_reference_shape
@@ -150,4 +151,4 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    app.run(exit_on_data_error(main))

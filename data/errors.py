@@ -1,5 +1,8 @@
 """The error raised for bad input data."""
 
+import functools
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -13,3 +16,18 @@ class DataError(ValueError):
 
     def __reduce__(self):  # keeps (path, problem) across process pools
         return (DataError, (self.path, self.problem))
+
+
+def exit_on_data_error(main: Callable[[list[str]], None]) -> Callable[[list[str]], None]:
+    """Wraps a script's main: bad input ends it with one clear line on stderr and exit code 2,
+    not a traceback."""
+
+    @functools.wraps(main)
+    def wrapped(argv: list[str]) -> None:
+        try:
+            main(argv)
+        except DataError as error:
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            sys.exit(2)
+
+    return wrapped

@@ -118,3 +118,19 @@ def test_evaluators_wait_for_a_missing_training_directory(tmp_path, script):
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"waiting for {tmp_path / 'missing' / 'model.json'}" in result.stderr
+
+
+def test_a_half_written_checkpoint_is_never_picked_up(tmp_path):
+    """A save killed part way leaves shard files that the state file (`checkpoint`, replaced
+    atomically after the files are complete) does not name: nobody reads them."""
+    save_checkpoints(tmp_path / "train", [5])
+    (tmp_path / "train" / "ckpt-10_temp").mkdir()
+    (tmp_path / "train" / "ckpt-10_temp" / "part-00000-of-00001.data-00000-of-00001").write_bytes(
+        b"\0" * 100
+    )
+    (tmp_path / "train" / "ckpt-10.index").write_bytes(b"truncat")
+    assert tf.train.latest_checkpoint(str(tmp_path / "train")).endswith("ckpt-5")
+    seen = []
+    watch(str(tmp_path / "train"), str(tmp_path / "eval"), lambda p, s: seen.append(s), 0.1,
+          timeout_secs=0.3)  # fmt: skip
+    assert seen == [5]

@@ -140,7 +140,8 @@ def run_training_loop(
             ):
                 logging.info("stopping at step %d: --max_seconds reached", step)
                 break
-            learning_rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))  # this update's
+            # The rate this update uses (the schedule is read at the current iteration).
+            learning_rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
             loss_tensor, losses, outputs = train_step(batch)
             step = int(optimizer.iterations.numpy())
             loss = float(loss_tensor.numpy())
