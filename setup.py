@@ -57,5 +57,9 @@ setup(
     ],
     cmdclass={"build_ext": BuildTensorFlowOp},
     install_requires=[tensorflow_requirement(), *requirements()],
-    extras_require={"dev": ["pytest>=8", "ruff>=0.6"]},
+    extras_require={
+        "dev": ["pytest>=8", "ruff>=0.6"],
+        # The peer in bench/: dlib's 68-point regression-tree predictor and its model file.
+        "bench": ["dlib-bin==20.0.1.post1", "face-recognition-models==0.3.0"],
+    },
 )
