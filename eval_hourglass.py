@@ -15,10 +15,9 @@ knows the answer's position, scale and roll).
 from pathlib import Path
 
 import tensorflow as tf
-from absl import app, flags
+from absl import flags
 
-from data.errors import exit_on_data_error
-from evaluation.evaluator_script import define_evaluator_flags, run_evaluator
+from evaluation.evaluator_script import define_evaluator_flags, evaluator_main
 from evaluation.metrics import NORMALISERS
 from evaluation.records import prepare_evaluation_records
 from hourglass.evaluator import DECODERS, evaluate_batches
@@ -57,11 +56,5 @@ def setup(eval_dir: Path):
     return score
 
 
-def main(argv: list[str]) -> None:
-    del argv
-    run_evaluator(setup)
-
-
 if __name__ == "__main__":
-    define_flags()
-    app.run(exit_on_data_error(main))
+    evaluator_main(define_flags, setup)

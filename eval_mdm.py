@@ -12,12 +12,11 @@ Started before the trainer, it waits for the training directory.
 from pathlib import Path
 
 import tensorflow as tf
-from absl import app, flags
+from absl import flags
 
-from data.errors import exit_on_data_error
 from data.landmarks import MIRROR_RULES
 from data.pipeline import evaluation_dataset
-from evaluation.evaluator_script import define_evaluator_flags, run_evaluator
+from evaluation.evaluator_script import define_evaluator_flags, evaluator_main
 from evaluation.records import prepare_evaluation_records
 from mdm.evaluator import evaluate_batches
 from mdm.moving_average import ExponentialMovingAverage
@@ -56,11 +55,5 @@ def setup(eval_dir: Path):
     return score
 
 
-def main(argv: list[str]) -> None:
-    del argv
-    run_evaluator(setup)
-
-
 if __name__ == "__main__":
-    define_flags()
-    app.run(exit_on_data_error(main))
+    evaluator_main(define_flags, setup)

@@ -13,12 +13,11 @@ the SDU README does. Faces are converted once to TFRecords under
 from absl import app, flags
 
 from data.errors import exit_on_data_error
-from data.flags import define_box_flags
 from hourglass.blocks import BLOCKS
 from hourglass.network import TOPOLOGIES
 from hourglass.presets import LANDMARK_TYPES
 from hourglass.trainer import HourglassTrainingConfig, train
-from training.distribution import STRATEGIES
+from training.flags import define_run_flags, run_flag_values
 
 FLAGS = flags.FLAGS
 
@@ -33,22 +32,13 @@ def define_flags() -> None:
     flags.DEFINE_list(
         "lr_epoch_step", ["20", "35", "45"], "Epochs where lr x 0.2; the last one ends training."
     )
-    flags.DEFINE_integer("per_batch_size", 16, "Images per batch.")
+    flags.DEFINE_integer("per_batch_size", 16, "Images per batch (per replica).")
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("train_dir", "ckpt/hourglass", "Checkpoints and logs.")
     flags.DEFINE_enum("landmark_type", "2d", LANDMARK_TYPES, "2d, or 3d (AFLW2000-3D style).")
     # Additions.
     flags.DEFINE_integer("sigma", 1, "Gaussian sigma of the heatmap targets (0: one pixel).")
-    define_box_flags()
-    flags.DEFINE_enum(
-        "strategy", "default", STRATEGIES,
-        "tf.distribute strategy: one device, all local devices, or the TF_CONFIG cluster.",
-    )  # fmt: skip
-    flags.DEFINE_float("max_seconds", None, "Stop (and checkpoint) after this much training time.")
-    flags.DEFINE_integer("seed", 727, "Seed of the sampling and augmentation stream.")
-    flags.DEFINE_integer("log_every", 10, "Steps between console/TensorBoard logs.")
-    flags.DEFINE_integer("image_every", 100, "Steps between TensorBoard sample images.")
-    flags.DEFINE_float("save_every_secs", 600, "Seconds between checkpoints.")
+    define_run_flags(seed=727)
 
 
 def main(argv: list[str]) -> None:
@@ -57,9 +47,6 @@ def main(argv: list[str]) -> None:
         HourglassTrainingConfig(
             datasets=FLAGS.datasets,
             train_dir=FLAGS.train_dir,
-            bbs_dir=FLAGS.bbs_dir,
-            boxes=FLAGS.boxes,
-            strategy=FLAGS.strategy,
             network=FLAGS.network,
             block=FLAGS.block,
             depth=FLAGS.depth,
@@ -69,11 +56,7 @@ def main(argv: list[str]) -> None:
             lr=FLAGS.lr,
             lr_epoch_step=tuple(int(epoch) for epoch in FLAGS.lr_epoch_step),
             per_batch_size=FLAGS.per_batch_size,
-            max_seconds=FLAGS.max_seconds,
-            seed=FLAGS.seed,
-            log_every=FLAGS.log_every,
-            image_every=FLAGS.image_every,
-            save_every_secs=FLAGS.save_every_secs,
+            **run_flag_values(),
         )
     )
 

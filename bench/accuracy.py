@@ -28,7 +28,7 @@ from data.errors import exit_on_data_error
 from data.pipeline import evaluation_dataset as mdm_evaluation_dataset
 from data.preprocessing import read_image
 from data.pts import write_pts
-from evaluation.ced_plot import ced_figure
+from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
@@ -107,7 +107,7 @@ def mdm_method(train_dir: str):
     def errors(datasets: str, bbs_dir: str, work: Path) -> dict[str, float]:
         records = prepare_evaluation_records(datasets, work, reference_shape, bbs_dir)
         with ema.averaged_weights(model.trainable_variables):
-            return mdm_errors(model, mdm_evaluation_dataset(str(records), 60))
+            return mdm_errors(model, mdm_evaluation_dataset(str(records), 60, True))
 
     return f"MDM ({Path(path).name})", errors
 
@@ -185,9 +185,8 @@ def main(argv: list[str]) -> None:
             if initialisation == FLAGS.initialisations[0]:
                 curves[name] = np.fromiter(errors.values(), float)
     if FLAGS.ced_png:
-        figure = ced_figure(curves, title=f"{FLAGS.initialisations[0]} boxes, inter-ocular NME")
-        Path(FLAGS.ced_png).parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(FLAGS.ced_png)
+        title = f"{FLAGS.initialisations[0]} boxes, inter-ocular NME"
+        save_ced_plot(curves, FLAGS.ced_png, title=title)
         print(f"\nCED plot: {FLAGS.ced_png}")
 
 

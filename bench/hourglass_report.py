@@ -17,7 +17,7 @@ import tensorflow as tf
 from absl import app, flags
 
 from data.flags import define_box_flags
-from evaluation.ced_plot import ced_figure
+from evaluation.ced_plot import save_ced_plot
 from evaluation.checkpoint_watcher import checkpoint_step
 from evaluation.per_image import error_array
 from evaluation.records import prepare_evaluation_records
@@ -75,9 +75,8 @@ def main(argv: list[str]) -> None:
             )
             curves[f"{crop} crop, {decoder}"] = inter_ocular
     if FLAGS.ced_png:
-        figure = ced_figure(curves, title=f"step {checkpoint_step(path)}, inter-ocular NME")
-        Path(FLAGS.ced_png).parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(FLAGS.ced_png)
+        title = f"step {checkpoint_step(path)}, inter-ocular NME"
+        save_ced_plot(curves, FLAGS.ced_png, title=title)
         print(f"\nCED plot: {FLAGS.ced_png}")
 
 

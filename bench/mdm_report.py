@@ -15,7 +15,7 @@ import numpy as np
 from absl import app, flags
 
 from data.pipeline import evaluation_dataset
-from evaluation.ced_plot import ced_figure
+from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.report import summarise
 
@@ -57,15 +57,14 @@ def main(argv: list[str]) -> None:
         print(row(f"MDM step {result['step']}", result["summary"]))
     if FLAGS.ced_png:
         last = results[-1]
-        figure = ced_figure(
+        save_ced_plot(
             {
                 "initialisation": initial,
                 f"MDM step {last['step']}": np.fromiter(last["per_image"].values(), float),
             },
+            FLAGS.ced_png,
             title="300-W common subset (554 faces), inter-ocular NME",
         )
-        Path(FLAGS.ced_png).parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(FLAGS.ced_png)
         print(f"\nCED plot: {FLAGS.ced_png}")
 
 

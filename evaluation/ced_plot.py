@@ -1,6 +1,7 @@
 """Cumulative error distribution plots as images (for TensorBoard and reports)."""
 
 import io
+from pathlib import Path
 
 import cv2
 import matplotlib
@@ -34,3 +35,11 @@ def figure_to_rgb(figure) -> np.ndarray:
     plt.close(figure)
     image = cv2.imdecode(np.frombuffer(buffer.getvalue(), np.uint8), cv2.IMREAD_COLOR)
     return image[..., ::-1].copy()
+
+
+def save_ced_plot(curves: dict[str, np.ndarray], path: str | Path, title: str = "") -> None:
+    """Draws `ced_figure(curves, title=title)` into a PNG file (parent folders created)."""
+    figure = ced_figure(curves, title=title)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import tensorflow as tf
-from absl import flags
+from absl import app, flags
 
+from data.errors import exit_on_data_error
 from data.flags import define_box_flags
 from evaluation.checkpoint_watcher import wait_for_training, watch
 from evaluation.report import report_checkpoint
@@ -31,6 +32,13 @@ def define_evaluator_flags(checkpoint_dir: str, eval_dir: str, batch_size: int) 
     define_box_flags()
     flags.DEFINE_integer("batch_size", batch_size, "Faces per batch.")
     flags.DEFINE_float("timeout_secs", None, "Stop after this long without a new checkpoint.")
+
+
+def evaluator_main(define_flags: Callable[[], None], setup: Callable[[Path], Score]) -> None:
+    """An eval script's `__main__`: its flags, then `run_evaluator(setup)` under absl, with
+    bad input reported as one line (exit code 2)."""
+    define_flags()
+    app.run(exit_on_data_error(lambda argv: run_evaluator(setup)))
 
 
 def run_evaluator(setup: Callable[[Path], Score]) -> None:

@@ -22,19 +22,16 @@ from hourglass.pipeline import training_dataset
 from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES, build_network
 from hourglass.training_files import save_model_description
 from training.distribution import is_chief, make_strategy
-from training.loop import LoopSettings, run_training_loop
+from training.loop import run_training_loop
 from training.model_weights import model_weights
 from training.records import prepare_training_records
+from training.run_config import RunConfig
 
 
 @dataclasses.dataclass(frozen=True)
-class HourglassTrainingConfig:
+class HourglassTrainingConfig(RunConfig):
     """One training run; defaults are the SDU README command's (Hourglass2(d=3)-CAB)."""
 
-    datasets: str
-    train_dir: str
-    bbs_dir: str | None = None
-    boxes: str = "detector"
     network: str = "hourglass"
     block: str = "cab"
     depth: int = 3
@@ -45,13 +42,7 @@ class HourglassTrainingConfig:
     lr_epoch_step: tuple[int, ...] = (20, 35, 45)
     lr_factor: float = 0.2
     per_batch_size: int = 16
-    max_seconds: float | None = None
-    seed: int = 727
-    log_every: int = 10
-    image_every: int = 100
-    save_every_secs: float = 600.0
-    max_checkpoints: int = 3
-    strategy: str = "default"
+    seed: int = 727  # SDU's
 
     def __post_init__(self):
         if self.landmark_type not in LANDMARK_TYPES:
@@ -160,18 +151,8 @@ def train(config: HourglassTrainingConfig) -> dict:
         errors = normalised_mean_error(decode_argmax(heatmaps[-1]), batch["landmarks"], normaliser)
         tf.summary.scalar("train/crop_nme", tf.reduce_mean(errors))
 
-    settings = LoopSettings(
-        train_dir=config.train_dir,
-        batch_size=config.per_batch_size * replicas,
-        max_steps=max_steps,
-        max_seconds=config.max_seconds,
-        log_every=config.log_every,
-        image_every=config.image_every,
-        save_every_secs=config.save_every_secs,
-        max_checkpoints=config.max_checkpoints,
-    )
     return run_training_loop(
-        settings,
+        config.loop_settings(config.per_batch_size * replicas, max_steps),
         strategy,
         tf.train.Checkpoint(weights=model_weights(model), optimizer=optimizer),
         optimizer,

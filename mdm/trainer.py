@@ -16,46 +16,24 @@ from mdm.model import MDM
 from mdm.moving_average import ExponentialMovingAverage
 from mdm.training_files import save_model_description
 from training.distribution import is_chief, make_strategy
-from training.loop import LoopSettings, run_training_loop
+from training.loop import run_training_loop
 from training.records import prepare_training_records
+from training.run_config import RunConfig
 
 
 @dataclasses.dataclass(frozen=True)
-class TrainingConfig:
-    """Everything one training run needs; defaults are the original's."""
+class TrainingConfig(RunConfig):
+    """Everything one MDM training run needs; defaults are the original's."""
 
-    datasets: str
-    train_dir: str
-    bbs_dir: str | None = None
-    boxes: str = "detector"
     batch_size: int = 60
     initial_learning_rate: float = 1e-3
     learning_rate_decay_factor: float = 0.1
     decay_steps: int = 15000
     max_steps: int = 100000
-    max_seconds: float | None = None
     patch_size: int = 30
     pretrained_model_checkpoint_path: str | None = None
-    seed: int = 0
-    log_every: int = 10
-    image_every: int = 100
-    save_every_secs: float = 600.0
-    max_checkpoints: int = 3
     reference_alignment: str = "none"
-    strategy: str = "default"
     augmentation: AugmentationConfig = AugmentationConfig()
-
-    def loop_settings(self, replicas: int) -> LoopSettings:
-        return LoopSettings(
-            train_dir=self.train_dir,
-            batch_size=self.batch_size * replicas,
-            max_steps=self.max_steps,
-            max_seconds=self.max_seconds,
-            log_every=self.log_every,
-            image_every=self.image_every,
-            save_every_secs=self.save_every_secs,
-            max_checkpoints=self.max_checkpoints,
-        )
 
 
 def learning_rate_schedule(config: TrainingConfig) -> keras.optimizers.schedules.ExponentialDecay:
@@ -140,7 +118,7 @@ def train(config: TrainingConfig) -> dict:
         )  # fmt: skip
 
     return run_training_loop(
-        config.loop_settings(replicas),
+        config.loop_settings(config.batch_size * replicas, config.max_steps),
         strategy,
         tf.train.Checkpoint(model=model, optimizer=optimizer, ema=ema),
         optimizer,

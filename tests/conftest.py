@@ -1,6 +1,7 @@
 """Shared fixtures: small synthetic datasets in the standard 300-W layout."""
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,23 @@ def write_face(
     write_pts(image_path.with_suffix(".pts"), shape)
     write_pts(bbs_directory / f"{stem}.pts", box)
     return image_path, shape, box
+
+
+def write_afw_faces(root: Path, count: int = 4, seed: int = 0) -> str:
+    """`count` synthetic faces in <root>/afw with boxes in <root>/bbs/afw; returns their glob."""
+    rng = np.random.default_rng(seed)
+    for index in range(count):
+        write_face(root / "afw", root / "bbs" / "afw", f"face_{index}", rng)
+    return f"{root}/afw/*.png"
+
+
+def small_hourglass_command(datasets: str, train_dir: Path, *flags: str) -> list[str]:
+    """train_hourglass.py on a small network (resnet blocks, depth 1, batch 2, lr 1e-3)."""
+    return [
+        sys.executable, str(ROOT / "train_hourglass.py"), f"--datasets={datasets}",
+        f"--train_dir={train_dir}", "--block=resnet", "--depth=1", "--per_batch_size=2",
+        "--lr=1e-3", "--log_every=1", *flags,
+    ]  # fmt: skip
 
 
 @pytest.fixture

@@ -3,13 +3,11 @@
 import re
 import signal
 import subprocess
-import sys
 import time
 
-import numpy as np
 import tensorflow as tf
 
-from tests.conftest import ROOT, scalars, write_face
+from tests.conftest import ROOT, scalars, small_hourglass_command, write_afw_faces
 
 
 def latest_step(train_dir) -> int:
@@ -18,23 +16,12 @@ def latest_step(train_dir) -> int:
 
 
 def test_kill_9_and_rerun_the_same_command(tmp_path):
-    rng = np.random.default_rng(2)
-    for index in range(4):
-        write_face(tmp_path / "afw", tmp_path / "bbs" / "afw", f"face_{index}", rng)
+    datasets = write_afw_faces(tmp_path, seed=2)
     train_dir = tmp_path / "train"
-    command = [
-        sys.executable,
-        str(ROOT / "train_hourglass.py"),
-        f"--datasets={tmp_path}/afw/*.png",
-        f"--train_dir={train_dir}",
-        "--block=resnet",
-        "--depth=1",
-        "--per_batch_size=2",
-        "--lr=1e-3",
-        "--lr_epoch_step=8",
-        "--save_every_secs=0",
-        "--log_every=1",
-    ]  # fmt: skip  (4 faces, batch 2: 2 steps an epoch, 16 steps in all; a checkpoint a step)
+    # 4 faces, batch 2: 2 steps an epoch, 16 steps in all; a checkpoint every step.
+    command = small_hourglass_command(
+        datasets, train_dir, "--lr_epoch_step=8", "--save_every_secs=0"
+    )
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 300
     while latest_step(train_dir) < 3 and process.poll() is None and time.time() < deadline:

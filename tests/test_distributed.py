@@ -4,13 +4,12 @@ import json
 import os
 import socket
 import subprocess
-import sys
 
 import numpy as np
 import tensorflow as tf
 
 from hourglass.training_files import load_model_description
-from tests.conftest import ROOT, scalars, write_face
+from tests.conftest import ROOT, scalars, small_hourglass_command, write_afw_faces
 from training.model_weights import model_weights
 
 
@@ -21,24 +20,13 @@ def free_port() -> int:
 
 
 def test_two_workers_hold_identical_weights(tmp_path):
-    rng = np.random.default_rng(3)
-    for index in range(4):
-        write_face(tmp_path / "afw", tmp_path / "bbs" / "afw", f"face_{index}", rng)
+    datasets = write_afw_faces(tmp_path, seed=3)
     train_dir = tmp_path / "train"
     cluster = {"worker": [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]}
-    command = [
-        sys.executable,
-        str(ROOT / "train_hourglass.py"),
-        f"--datasets={tmp_path}/afw/*.png",
-        f"--train_dir={train_dir}",
-        "--block=resnet",
-        "--depth=1",
-        "--per_batch_size=2",
-        "--lr=1e-3",
-        "--lr_epoch_step=3",
-        "--strategy=multi_worker",
-        "--log_every=1",
-    ]  # fmt: skip  (4 faces, 2 workers x 2: one step an epoch, 3 steps)
+    # 4 faces, 2 workers x batch 2: one step an epoch, 3 steps.
+    command = small_hourglass_command(
+        datasets, train_dir, "--lr_epoch_step=3", "--strategy=multi_worker"
+    )
     workers = [
         subprocess.Popen(
             command,

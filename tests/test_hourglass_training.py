@@ -52,14 +52,12 @@ def test_heatmap_loss_is_the_mean_squared_error_per_stack():
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A small network (resnet blocks, depth 1) on synthetic faces, then a resumed run."""
-    from tests.conftest import write_face
+    from tests.conftest import write_afw_faces
 
     root = tmp_path_factory.mktemp("faces")
-    rng = np.random.default_rng(1)
-    for index in range(4):
-        write_face(root / "afw", root / "bbs" / "afw", f"face_{index}", rng)
+    datasets = write_afw_faces(root, seed=1)
     config = HourglassTrainingConfig(
-        datasets=f"{root}/afw/*.png",
+        datasets=datasets,
         train_dir=str(root / "train"),
         block="resnet",
         depth=1,

@@ -44,14 +44,12 @@ def test_ema_decay_and_update():
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A tiny run on synthetic faces, then a resumed continuation."""
-    from tests.conftest import write_face
+    from tests.conftest import write_afw_faces
 
     root = tmp_path_factory.mktemp("faces")
-    rng = np.random.default_rng(0)
-    for index in range(4):
-        write_face(root / "afw", root / "bbs" / "afw", f"face_{index}", rng)
+    datasets = write_afw_faces(root, seed=0)
     config = TrainingConfig(
-        datasets=f"{root}/afw/*.png",
+        datasets=datasets,
         train_dir=str(root / "train"),
         batch_size=4,
         max_steps=24,
