@@ -50,6 +50,20 @@ def write_face(
     return image_path, shape, box
 
 
+def write_aflw_face(directory: Path, stem: str, shape_yx: np.ndarray, size=(160, 140)) -> Path:
+    """An image and its `pt3d_68` (rows x, y, z; Matlab 1-based), as AFLW2000-3D ships them."""
+    import cv2
+    import scipy.io
+
+    directory.mkdir(parents=True, exist_ok=True)
+    image = directory / f"{stem}.jpg"
+    cv2.imwrite(str(image), np.random.default_rng(0).integers(0, 255, (*size, 3), np.uint8))
+    depth = np.linspace(-20, 20, len(shape_yx))
+    pt3d = np.stack([shape_yx[:, 1] + 1, shape_yx[:, 0] + 1, depth])
+    scipy.io.savemat(str(directory / f"{stem}.mat"), {"pt3d_68": pt3d, "Pose_Para": np.zeros(7)})
+    return image
+
+
 def write_afw_faces(root: Path, count: int = 4, seed: int = 0) -> str:
     """`count` synthetic faces in <root>/afw with boxes in <root>/bbs/afw; returns their glob."""
     rng = np.random.default_rng(seed)

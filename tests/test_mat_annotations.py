@@ -1,8 +1,5 @@
 """AFLW2000-3D style .mat annotations and ground-truth boxes, through discovery and conversion."""
 
-from pathlib import Path
-
-import cv2
 import numpy as np
 import pytest
 import scipy.io
@@ -12,18 +9,7 @@ from data.discovery import discover_faces
 from data.errors import DataError
 from data.mat_annotations import read_pt3d_68
 from data.tfrecords import read_metadata
-from tests.conftest import template_shape
-
-
-def write_aflw_face(directory: Path, stem: str, shape_yx: np.ndarray, size=(160, 140)) -> Path:
-    """An image and its `pt3d_68` (rows x, y, z; Matlab 1-based), as AFLW2000-3D ships them."""
-    directory.mkdir(parents=True, exist_ok=True)
-    image = directory / f"{stem}.jpg"
-    cv2.imwrite(str(image), np.random.default_rng(0).integers(0, 255, (*size, 3), np.uint8))
-    depth = np.linspace(-20, 20, len(shape_yx))
-    pt3d = np.stack([shape_yx[:, 1] + 1, shape_yx[:, 0] + 1, depth])
-    scipy.io.savemat(str(directory / f"{stem}.mat"), {"pt3d_68": pt3d, "Pose_Para": np.zeros(7)})
-    return image
+from tests.conftest import template_shape, write_aflw_face
 
 
 @pytest.fixture
