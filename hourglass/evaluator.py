@@ -1,9 +1,11 @@
 """Scoring a heatmap network on evaluation crops (SPEC B.6).
 
 The last stack's heatmaps are decoded to (y, x) in the 128 crop and compared
-with the ground truth mapped into the same crop: the crop is a similarity
-transform, so the normalised error equals the error in the original image
-(SDU's GT quantisation to the crop grid, quirk B.10 #2, is not reproduced).
+with the ground truth mapped into the same crop. The crop is a similarity
+transform, so the normalised error is the one in the original image (to about
+0.1 %: the conversion's rescale rounds the image to whole pixels per axis).
+SDU's quantisation of the ground truth to the crop grid (quirk B.10 #2) is not
+reproduced.
 """
 
 from collections.abc import Iterable
