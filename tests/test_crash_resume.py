@@ -7,7 +7,8 @@ import time
 
 import tensorflow as tf
 
-from tests.conftest import ROOT, scalars, small_hourglass_command, write_afw_faces
+from tests.conftest import ROOT, small_hourglass_command, write_afw_faces
+from training.event_logs import read_scalars
 
 
 def latest_step(train_dir) -> int:
@@ -44,7 +45,7 @@ def test_kill_9_and_rerun_the_same_command(tmp_path):
     # One loss curve: the second run logs only the steps after the checkpoint, and starts
     # from the trained weights (its first loss is far below the untrained one).
     logged = {}
-    for step, value in scalars(train_dir)["loss/total"]:
+    for step, value in read_scalars(train_dir)["loss/total"]:
         logged.setdefault(step, []).append(value)
     assert sorted(logged) == list(range(1, 17))
     resumed_first = logged[killed_at + 1][-1]

@@ -9,7 +9,8 @@ import numpy as np
 import tensorflow as tf
 
 from hourglass.training_files import load_model_description
-from tests.conftest import ROOT, scalars, small_hourglass_command, write_afw_faces
+from tests.conftest import ROOT, small_hourglass_command, write_afw_faces
+from training.event_logs import read_scalars
 from training.model_weights import model_weights
 
 
@@ -63,5 +64,5 @@ def test_two_workers_hold_identical_weights(tmp_path):
     tf.train.Checkpoint(weights=model_weights(model)).restore(
         chief
     ).assert_existing_objects_matched()
-    assert [step for step, _ in scalars(train_dir)["loss/total"]] == [1, 2, 3]
+    assert [step for step, _ in read_scalars(train_dir)["loss/total"]] == [1, 2, 3]
     assert not list((train_dir / "workers").rglob("events.out.tfevents*"))

@@ -13,7 +13,8 @@ from data.mat_annotations import read_pt3d_68
 from evaluation.metrics import normalising_distance
 from hourglass.trainer import HourglassTrainingConfig, epoch_schedule, heatmap_loss, train
 from hourglass.training_files import load_model_description
-from tests.conftest import scalars, template_shape, write_aflw_face
+from tests.conftest import template_shape, write_aflw_face
+from training.event_logs import read_scalars
 from training.model_file import read_model_file
 from training.model_weights import model_weights
 
@@ -76,7 +77,7 @@ def trained(tmp_path_factory):
 
 def test_tiny_run_lowers_the_loss_and_logs(trained):
     config, first, _, _ = trained
-    logged = scalars(Path(config.train_dir))
+    logged = read_scalars(Path(config.train_dir))
     total = np.array([value for _, value in logged["loss/total"]][:20])
     assert first["step"] == 20
     assert total[-4:].mean() < 0.5 * total[:2].mean()
@@ -135,7 +136,7 @@ def run_evaluator(train_dir, datasets, eval_dir, *extra, step=22):
 def test_evaluator_tags_and_normalisers(trained):
     config, _, _, root = trained
     eye_centre = run_evaluator(config.train_dir, config.datasets, root / "eval")
-    logged = scalars(root / "eval")
+    logged = read_scalars(root / "eval")
     for tag in ["eval/mean_nme", "eval/median_nme", "eval/failure_rate_0.08", "eval/auc_0.08"]:
         assert [step for step, _ in logged[tag]] == [22]
     assert "eval/ced" in logged["_tags"]

@@ -14,7 +14,7 @@ from evaluation.metrics import normalised_mean_error
 from mdm.model import MDM
 from mdm.moving_average import ExponentialMovingAverage
 from mdm.trainer import TrainingConfig, learning_rate_schedule, train
-from tests.conftest import scalars
+from training.event_logs import read_scalars
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_AUGMENTATION = AugmentationConfig(
@@ -66,7 +66,7 @@ def trained(tmp_path_factory):
 
 def test_tiny_run_lowers_the_loss_and_logs(trained):
     config, first, _, _ = trained
-    logged = scalars(Path(config.train_dir))
+    logged = read_scalars(Path(config.train_dir))
     # The random initial boxes make single losses noisy; what training must
     # create is refinement: untrained, every step returns its input (ratio 1);
     # trained, step 4 improves on step 1 within the same batch.
@@ -108,7 +108,7 @@ def test_evaluator_writes_tags_and_json_and_runs_each_checkpoint_once(trained):
         result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         assert result.returncode == 0, result.stderr[-3000:]
     assert "already evaluated" in result.stderr
-    logged = scalars(eval_dir)
+    logged = read_scalars(eval_dir)
     for tag in ["eval/mean_nme", "eval/median_nme", "eval/failure_rate_0.08", "eval/auc_0.08"]:
         assert [step for step, _ in logged[tag]] == [26]
     assert "eval/ced" in logged["_tags"]

@@ -84,8 +84,8 @@ def _first_replica(strategy: tf.distribute.Strategy, structure):
 
 def _anyone_stops(strategy: tf.distribute.Strategy, local: bool) -> bool:
     """True when any worker wants to stop (time limits differ between machines)."""
-    votes = strategy.run(lambda: tf.constant(int(local)))
-    return bool(strategy.reduce(tf.distribute.ReduceOp.MAX, votes, axis=None))
+    votes = strategy.run(lambda: tf.constant(int(local)))  # ReduceOp has SUM and MEAN only
+    return bool(strategy.reduce(tf.distribute.ReduceOp.SUM, votes, axis=None) > 0)
 
 
 def run_training_loop(
