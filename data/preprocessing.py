@@ -64,6 +64,31 @@ def read_image(path: str | Path):
     return image
 
 
+def read_image_uint8(path: str | Path) -> np.ndarray:
+    """uint8 [H, W, 3] RGB pixels of an image file (grey and RGBA as `read_image`)."""
+    pixels = read_image(path).pixels_with_channels_at_back()
+    return np.ascontiguousarray(np.round(pixels * 255.0), np.uint8)
+
+
+def rgb_unit_pixels(image: np.ndarray, name: str = "image") -> np.ndarray:
+    """An in-memory image as float32 [H, W, 3] in [0, 1], as `read_image` gives them.
+
+    Accepts grey [H, W] or [H, W, 1], RGB or RGBA (alpha dropped); uint8 or
+    uint16 (divided by their maximum) or floats already in [0, 1].
+    """
+    pixels = np.asarray(image)
+    if pixels.ndim == 2:
+        pixels = pixels[..., None]
+    if pixels.ndim != 3 or pixels.shape[2] not in (1, 3, 4):
+        raise DataError(name, f"expected [H, W], [H, W, 1|3|4] pixels, got {pixels.shape}")
+    if pixels.dtype.kind in "ui":
+        pixels = pixels / np.iinfo(pixels.dtype).max
+    pixels = np.repeat(pixels, 3, axis=2) if pixels.shape[2] == 1 else pixels[..., :3]
+    if min(pixels.shape[:2]) < 2:
+        raise DataError(name, f"image is too small ({pixels.shape[0]}x{pixels.shape[1]})")
+    return np.ascontiguousarray(pixels, np.float32)
+
+
 def load_face(record: FaceRecord):
     """The image of a record with its ground truth ('PTS') and box ('bb') attached."""
     from menpo.shape import PointCloud
@@ -75,14 +100,19 @@ def load_face(record: FaceRecord):
 
 
 def crop_to_box(image, path: str | Path):
-    """Crops to the 'bb' group plus 0.3 x its shorter side, clipped to the image."""
+    """Crops to the 'bb' group plus 0.3 x its shorter side, clipped to the image.
+
+    Returns the crop and the menpo transform from its frame to the image's.
+    """
     lo, hi = image.landmarks["bb"].points.min(0), image.landmarks["bb"].points.max(0)
     if np.any(hi < 0) or np.any(lo > np.array(image.shape) - 1):
         raise DataError(path, f"detector box {lo.tolist()}-{hi.tolist()} lies outside the image")
-    cropped = image.crop_to_landmarks_proportion(CROP_PROPORTION, group="bb", minimum=True)
+    cropped, to_image = image.crop_to_landmarks_proportion(
+        CROP_PROPORTION, group="bb", minimum=True, return_transform=True
+    )
     if min(cropped.shape) < MIN_CROP_SIZE:
         raise DataError(path, f"crop around the detector box is only {cropped.shape} pixels")
-    return cropped
+    return cropped, to_image
 
 
 def _prepared(image, record: FaceRecord, initial: np.ndarray) -> PreparedFace:
@@ -99,19 +129,32 @@ def prepare_training_face(record: FaceRecord, reference_shape: np.ndarray) -> Pr
     """SPEC A.3: crop to the box, rescale so that the ground truth has the reference size."""
     from menpo.shape import PointCloud
 
-    image = crop_to_box(load_face(record), record.image_path)
+    image, _ = crop_to_box(load_face(record), record.image_path)
     image = image.rescale_to_pointcloud(PointCloud(reference_shape), group="PTS")
     initial = align_reference_to_box(reference_shape, image.landmarks["bb"].points).numpy()
     return _prepared(image, record, initial)
 
 
-def prepare_evaluation_face(record: FaceRecord, reference_shape: np.ndarray) -> PreparedFace:
-    """SPEC A.8: crop, align the reference to the box, rescale to the reference size."""
+def evaluation_frame(image, reference_shape: np.ndarray, path: str | Path):
+    """SPEC A.8 on a menpo image with a 'bb' group: crop, align the reference to
+    the box, rescale so that this 'initial' group has the reference size.
+
+    Returns the rescaled image and the [3, 3] homogeneous (y, x) matrix that maps
+    its frame back to `image`'s.
+    """
     from menpo.shape import PointCloud
 
-    image = crop_to_box(load_face(record), record.image_path)
-    image.landmarks["initial"] = PointCloud(
-        align_reference_to_box(reference_shape, image.landmarks["bb"].points).numpy()
+    cropped, crop_to_image = crop_to_box(image, path)
+    cropped.landmarks["initial"] = PointCloud(
+        align_reference_to_box(reference_shape, cropped.landmarks["bb"].points).numpy()
     )
-    image = image.rescale_to_pointcloud(PointCloud(reference_shape), group="initial")
+    rescaled, rescaled_to_crop = cropped.rescale_to_pointcloud(
+        PointCloud(reference_shape), group="initial", return_transform=True
+    )
+    return rescaled, rescaled_to_crop.compose_before(crop_to_image).h_matrix
+
+
+def prepare_evaluation_face(record: FaceRecord, reference_shape: np.ndarray) -> PreparedFace:
+    """SPEC A.8: crop, align the reference to the box, rescale to the reference size."""
+    image, _ = evaluation_frame(load_face(record), reference_shape, record.image_path)
     return _prepared(image, record, image.landmarks["initial"].points)

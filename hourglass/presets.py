@@ -35,3 +35,10 @@ def build_network(**config) -> HeatmapNetwork:
     model = HeatmapNetwork(**config)
     model(keras.ops.zeros((1, INPUT_SIZE, INPUT_SIZE, 3)))
     return model
+
+
+def display_name(topology: str, block: str, depth: int, stacks: int, **_) -> str:
+    """SDU's name of a configuration, e.g. 'Hourglass2(d=3)-CAB', 'SAT2(d=3)-CAB'."""
+    family = {"hourglass": "Hourglass", "satnet": "SAT"}[topology]
+    block_name = {"resnet": "Resnet", "inception": "Inception", "hpm": "HPM", "cab": "CAB"}[block]
+    return f"{family}{stacks}(d={depth})-{block_name}"

@@ -7,10 +7,12 @@ are rescaled to its size before the network's own crop (SPEC A.8 conversion).
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from hourglass.network import HeatmapNetwork
 from hourglass.presets import build_network
-from training.model_file import read_model_file, write_model_file
+from training.model_file import checkpoint_to_load, read_model_file, write_model_file
+from training.model_weights import model_weights
 
 FAMILY = "heatmap"
 _CONSTRUCTOR_KEYS = ("topology", "block", "depth", "stacks", "num_landmarks", "filters")
@@ -40,3 +42,14 @@ def load_model_description(train_dir: str | Path) -> tuple[HeatmapNetwork, str, 
         description["landmark_type"],
         np.asarray(description["reference_shape"], np.float32),
     )
+
+
+def load_trained_network(
+    train_dir: str | Path, checkpoint: str | None = None
+) -> tuple[HeatmapNetwork, str, np.ndarray, str]:
+    """The network of train_dir with the weights of `checkpoint` (default: the latest), its
+    landmark type, reference shape and the checkpoint's path."""
+    model, landmark_type, reference_shape = load_model_description(train_dir)
+    path = checkpoint_to_load(train_dir, checkpoint)
+    tf.train.Checkpoint(weights=model_weights(model)).restore(path).expect_partial()
+    return model, landmark_type, reference_shape, path

@@ -8,6 +8,7 @@ from hourglass import PRESETS, HeatmapNetwork, build
 from hourglass.blocks import make_block
 from hourglass.cab_block import CABlock
 from hourglass.hourglass_module import HourglassModule
+from hourglass.presets import display_name
 from hourglass.sat_grid import SATGrid
 
 # SPEC B.9: Keras trainable / non-trainable counts of the released models.
@@ -32,6 +33,18 @@ def test_parameter_counts(preset):
     assert (count(model.trainable_variables), count(model.non_trainable_variables)) == EXPECTED[
         preset
     ]
+
+
+def test_display_names_are_sdus():
+    # SPEC B.9's table names the released models this way.
+    names = {preset: display_name(**PRESETS[preset], stacks=2) for preset in PRESETS}
+    assert names == {
+        "hg2-d4-resnet": "Hourglass2(d=4)-Resnet",
+        "hg2-d3-hpm": "Hourglass2(d=3)-HPM",
+        "hg2-d4-cab": "Hourglass2(d=4)-CAB",
+        "sat2-d3-cab": "SAT2(d=3)-CAB",
+        "hg2-d3-cab": "Hourglass2(d=3)-CAB",
+    }
 
 
 def test_build_gives_two_heatmaps_of_64():

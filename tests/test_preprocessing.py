@@ -9,6 +9,7 @@ from data.discovery import discover_faces
 from data.errors import DataError
 from data.preprocessing import (
     crop_to_box,
+    evaluation_frame,
     load_face,
     prepare_evaluation_face,
     prepare_training_face,
@@ -34,7 +35,8 @@ def test_crop_window_by_hand(records):
     margin = 0.3 * np.min(hi - lo)
     start = np.maximum(np.floor(lo - margin), 0)
     stop = np.minimum(np.ceil(hi + margin), image.shape)
-    cropped = crop_to_box(image, record.image_path)
+    cropped, to_image = crop_to_box(image, record.image_path)
+    np.testing.assert_allclose(to_image.h_matrix[:2, 2], start)
     assert cropped.shape == tuple((stop - start).astype(int))
     np.testing.assert_allclose(cropped.landmarks["PTS"].points, record.landmarks - start)
 
@@ -56,8 +58,17 @@ def test_evaluation_face_initial_has_reference_size_and_gt_moves_with_it(records
     bbox_centre = (face.initial.min(0) + face.initial.max(0)) / 2
     np.testing.assert_allclose(bbox_centre, face.box.mean(0), atol=0.5)
     raw_scale = centred_norm(face.landmarks) / centred_norm(records[0].landmarks)
-    cropped = crop_to_box(load_face(records[0]), records[0].image_path)
+    cropped, _ = crop_to_box(load_face(records[0]), records[0].image_path)
     assert raw_scale == pytest.approx(face.pixels.shape[0] / cropped.shape[0], rel=0.02)
+
+
+def test_evaluation_frame_maps_back_to_the_image(records):
+    reference = build_reference_shape(np.stack([r.landmarks for r in records]))
+    face = prepare_evaluation_face(records[2], reference)
+    _, to_image = evaluation_frame(load_face(records[2]), reference, records[2].image_path)
+    back = face.landmarks @ to_image[:2, :2].T + to_image[:2, 2]
+    np.testing.assert_allclose(back, records[2].landmarks, atol=1e-3)
+    np.testing.assert_allclose(to_image[2], [0, 0, 1])
 
 
 def test_grey_images_become_rgb(records):

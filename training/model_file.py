@@ -8,6 +8,8 @@ heatmap network's landmark type); the checkpoints hold only the weights.
 import json
 from pathlib import Path
 
+import tensorflow as tf
+
 from data.json_files import write_json_atomically
 
 MODEL_FILE = "model.json"
@@ -30,3 +32,11 @@ def read_model_file(train_dir: str | Path, family: str) -> dict:
     if found != family:
         raise ValueError(f"{path}: a '{found}' model, not '{family}' (wrong evaluator?)")
     return description
+
+
+def checkpoint_to_load(train_dir: str | Path, checkpoint: str | None = None) -> str:
+    """`checkpoint` when given, else train_dir's latest; an error naming train_dir if none."""
+    path = checkpoint or tf.train.latest_checkpoint(str(train_dir))
+    if path is None:
+        raise FileNotFoundError(f"{train_dir}: no checkpoint yet (has training saved one?)")
+    return path

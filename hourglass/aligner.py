@@ -1,0 +1,67 @@
+"""Landmarks of faces in whole images with a trained heatmap network.
+
+    aligner = HeatmapAligner.from_train_dir("runs/hg2-final")
+    landmarks = aligner.predict(images, boxes)  # [N, 68, 2] (y, x) image pixels
+
+Each face's 128x128 input is the evaluator's 'box' crop (a square of 1.2 x the
+box's longer side around its centre, `hourglass.crops.box_crop`), warped from
+the image in one bilinear step; the last stack's heatmaps are decoded (SDU's
+argmax by default) and mapped back through the crop's inverse. The evaluator
+crops the converted records instead (rescaled once more by SPEC A.8), so the two
+agree to resampling differences, not bit for bit.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from data.augmentation import warp_affine
+from data.preprocessing import rgb_unit_pixels
+from hourglass.crops import INPUT_SIZE, box_crop
+from hourglass.evaluator import DECODERS
+from hourglass.network import HeatmapNetwork
+from hourglass.training_files import load_trained_network
+
+
+class HeatmapAligner:
+    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) in each image's pixels.
+
+    images: N arrays [H, W] or [H, W, 1|3|4], uint8 or floats in [0, 1] (sizes may
+    differ); boxes: [N, 4, 2] (y, x) face boxes.
+    """
+
+    def __init__(self, model: HeatmapNetwork, decoder: str = "argmax"):
+        if decoder not in DECODERS:
+            raise ValueError(f"decoder must be one of {tuple(DECODERS)}, got {decoder!r}")
+        self.model = model
+        self.decoder = decoder
+        decode = DECODERS[decoder]
+        self._landmarks_in_crops = tf.function(
+            lambda crops: decode(model(crops, training=False)[-1])
+        )
+
+    @classmethod
+    def from_train_dir(
+        cls, train_dir: str | Path, checkpoint: str | None = None, **kwargs
+    ) -> "HeatmapAligner":
+        """The aligner of a train_hourglass.py --train_dir (latest checkpoint by default)."""
+        return cls(load_trained_network(train_dir, checkpoint)[0], **kwargs)
+
+    def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
+        if len(images) != len(boxes):
+            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        crops = np.stack([box_crop(box) for box in boxes])
+        inputs = tf.stack(
+            [
+                warp_affine(
+                    rgb_unit_pixels(image, f"image {index}") * 255.0, crop, [INPUT_SIZE] * 2
+                )
+                for index, (image, crop) in enumerate(zip(images, crops, strict=True))
+            ]
+        )
+        in_crops = self._landmarks_in_crops(inputs).numpy().astype(np.float64)
+        to_images = np.linalg.inv(crops)
+        mapped = np.einsum("nij,nkj->nki", to_images[:, :2, :2], in_crops)
+        return (mapped + to_images[:, None, :2, 2]).astype(np.float32)

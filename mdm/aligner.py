@@ -1,0 +1,104 @@
+"""Landmarks of faces in whole images with a trained MDM: the evaluator's path as an API.
+
+    aligner = MdmAligner.from_train_dir("runs/mdm-300w")
+    landmarks = aligner.predict(images, boxes)  # [N, 68, 2] (y, x) image pixels
+
+Each face is prepared exactly as eval_mdm.py's records are (SPEC A.8: crop around
+the box, reference shape aligned to the box, rescale to the reference size; the
+same menpo code); the batch runs once through the network (zero-padded to the
+largest face), with mirrored averaging like the evaluator by default, and the
+estimates are mapped back to each image's pixels.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from data.augmentation import mirror
+from data.preprocessing import evaluation_frame, rgb_unit_pixels
+from mdm.evaluator import predict
+from mdm.model import MDM
+from mdm.training_files import load_trained_model
+
+
+def _menpo_image(pixels: np.ndarray, box: np.ndarray):
+    from menpo.image import Image
+    from menpo.shape import PointCloud
+
+    image = Image.init_from_channels_at_back(pixels)
+    image.landmarks["bb"] = PointCloud(np.asarray(box, np.float64))
+    return image
+
+
+class MdmAligner:
+    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) in each image's pixels.
+
+    images: N arrays [H, W] or [H, W, 1|3|4], uint8 or floats in [0, 1] (sizes may
+    differ); boxes: [N, 4, 2] (y, x) face boxes, of the kind the model was trained
+    with (the 300-W detector boxes for a 300-W model).
+    """
+
+    def __init__(
+        self,
+        model: MDM,
+        reference_shape: np.ndarray,
+        mirrored_averaging: bool = True,
+        mirror_rule: str = "corrected",
+    ):
+        self.model = model
+        self.reference_shape = np.asarray(reference_shape, np.float32)
+        self.mirrored_averaging = mirrored_averaging
+        self.mirror_rule = mirror_rule
+        self._predict = tf.function(
+            lambda *inputs: predict(model, *inputs, mirror_rule=mirror_rule),
+            reduce_retracing=True,
+        )
+
+    @classmethod
+    def from_train_dir(
+        cls, train_dir: str | Path, checkpoint: str | None = None, **kwargs
+    ) -> "MdmAligner":
+        """The aligner of a train_mdm.py --train_dir (EMA weights of the latest checkpoint)."""
+        model, reference_shape, _ = load_trained_model(train_dir, checkpoint)
+        return cls(model, reference_shape, **kwargs)
+
+    def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
+        if len(images) != len(boxes):
+            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        frames, to_images = [], []
+        for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
+            name = f"image {index} of the batch"
+            frame, to_image = evaluation_frame(
+                _menpo_image(rgb_unit_pixels(image, name), box), self.reference_shape, name
+            )
+            frames.append(frame)
+            to_images.append(to_image)
+        pixels = [f.pixels_with_channels_at_back().astype(np.float32) for f in frames]
+        initial = np.stack([f.landmarks["initial"].points for f in frames]).astype(np.float32)
+        inputs = [_padded(pixels), initial]
+        if self.mirrored_averaging:
+            mirrored = [
+                mirror(p, i, self.mirror_rule) for p, i in zip(pixels, initial, strict=True)
+            ]
+            inputs += [
+                _padded([m[0].numpy() for m in mirrored]),
+                np.stack([m[1].numpy() for m in mirrored]),
+                np.array([p.shape[:2] for p in pixels], np.int32),
+            ]
+        estimates = self._predict(*inputs).numpy().astype(np.float64)
+        to_images = np.stack(to_images)
+        mapped = np.einsum("nij,nkj->nki", to_images[:, :2, :2], estimates)
+        return (mapped + to_images[:, None, :2, 2]).astype(np.float32)
+
+
+def _padded(images: Sequence[np.ndarray]) -> np.ndarray:
+    """Zero-pads [H_i, W_i, 3] images at the bottom and right into [N, max H, max W, 3]
+    (as the evaluation pipeline's padded_batch)."""
+    height = max(image.shape[0] for image in images)
+    width = max(image.shape[1] for image in images)
+    batch = np.zeros((len(images), height, width, 3), np.float32)
+    for index, image in enumerate(images):
+        batch[index, : image.shape[0], : image.shape[1]] = image
+    return batch
