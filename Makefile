@@ -48,8 +48,27 @@ demo: build
 	$(PY) -m data.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
 	@echo "TensorBoard logs: $(VENV)/bin/tensorboard --logdir=$(DEMO_DIR)"
 
-bench: build
-	$(PY) bench/patches.py
+# The side-by-side benchmark (accuracy and speed against dlib, BENCHMARKS.md's generated
+# section) on 300-W, with the checkpoints of these runs where they exist.
+BENCH_DATA ?= ../shared/data/300w
+MDM_DIR ?= runs/mdm-300w
+HOURGLASS_DIRS ?= runs/hg2-final
+BENCH_INSTALLED := $(VENV)/.bench-installed
+comma := ,
+empty :=
+space := $(empty) $(empty)
+trained = $(foreach dir,$(1),$(if $(wildcard $(dir)/model.json),$(dir)))
+
+$(BENCH_INSTALLED): setup.py | $(INSTALLED)
+	TF_PACKAGE="$(TF_PACKAGE)" $(PY) -m pip install --quiet --no-build-isolation -e ".[dev,bench]"
+	touch $@
+
+bench: build $(BENCH_INSTALLED)
+	test -d $(BENCH_DATA) || (echo "make bench needs 300-W at BENCH_DATA=$(BENCH_DATA)" && false)
+	$(PY) -m bench --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg' \
+	    $(if $(call trained,$(MDM_DIR)),--mdm_dir=$(MDM_DIR)) \
+	    --hourglass_dirs=$(subst $(space),$(comma),$(call trained,$(HOURGLASS_DIRS))) \
+	    --train_datasets='$(BENCH_DATA)/afw/*.jpg' --work_dir=runs/bench --ced_dir=bench/results
 
 clean:
 	rm -rf build $(OP_LIBRARY) *.egg-info

@@ -59,7 +59,8 @@ setup(
     install_requires=[tensorflow_requirement(), *requirements()],
     extras_require={
         "dev": ["pytest>=8", "ruff>=0.6"],
-        # The peer in bench/: dlib's 68-point regression-tree predictor and its model file.
-        "bench": ["dlib-bin==20.0.1.post1", "face-recognition-models==0.3.0"],
+        # The peer in bench/: dlib's 68-point regression-tree predictor and its model file,
+        # and the face detectors of the second initialisation (MTCNN; dlib's HOG).
+        "bench": ["dlib-bin==20.0.1.post1", "face-recognition-models==0.3.0", "mtcnn==1.0.0"],
     },
 )

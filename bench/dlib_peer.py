@@ -44,20 +44,3 @@ class DlibLandmarker:
     def predict(self, image: np.ndarray, box: np.ndarray) -> np.ndarray:
         shape = self.predictor(image, box_rectangle(box))
         return np.array([[part.y, part.x] for part in shape.parts()], np.float64)
-
-
-class DlibDetector:
-    """dlib's HOG + linear SVM frontal face detector: boxes [n, 4, 2] (y, x) corners."""
-
-    def __init__(self, upsample: int = 1):
-        import dlib
-
-        self.detector, self.upsample = dlib.get_frontal_face_detector(), upsample
-
-    def detect(self, image: np.ndarray) -> np.ndarray:
-        boxes = [
-            [[r.top(), r.left()], [r.bottom(), r.left()], [r.bottom(), r.right()],
-             [r.top(), r.right()]]
-            for r in self.detector(image, self.upsample)
-        ]  # fmt: skip
-        return np.asarray(boxes, np.float64).reshape(-1, 4, 2)

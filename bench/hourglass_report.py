@@ -13,7 +13,6 @@ curves (inter-ocular) of both crops with each decoder.
 
 from pathlib import Path
 
-import tensorflow as tf
 from absl import app, flags
 
 from data.flags import define_box_flags
@@ -24,8 +23,7 @@ from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
 from hourglass.evaluator import DECODERS, errors_by_protocol
 from hourglass.pipeline import CROPS, evaluation_dataset
-from hourglass.training_files import load_model_description
-from training.model_weights import model_weights
+from hourglass.training_files import load_trained_network
 
 FLAGS = flags.FLAGS
 NORMALISERS = ("inter_ocular", "eye_centre")
@@ -43,11 +41,9 @@ def define_flags() -> None:
 
 def main(argv: list[str]) -> None:
     del argv
-    model, landmark_type, reference_shape = load_model_description(FLAGS.checkpoint_dir)
-    path = FLAGS.checkpoint or tf.train.latest_checkpoint(FLAGS.checkpoint_dir)
-    if path is None:
-        raise SystemExit(f"{FLAGS.checkpoint_dir}: no checkpoint")
-    tf.train.Checkpoint(weights=model_weights(model)).restore(path).expect_partial()
+    model, landmark_type, reference_shape, path = load_trained_network(
+        FLAGS.checkpoint_dir, FLAGS.checkpoint
+    )
     eval_dir = Path(FLAGS.eval_dir or Path(FLAGS.checkpoint_dir) / "bench")
     records = prepare_evaluation_records(
         FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir, FLAGS.boxes

@@ -1,0 +1,118 @@
+"""Times one landmarker on whole images, alone in its process (run by bench/speed.py).
+
+    python -m bench.inference_timing --method=mdm:runs/mdm-300w \
+        --datasets='300w/lfpw/testset/*.jpg' --output=timing.json
+
+Methods: 'dlib' (the 68-point ERT predictor), 'mdm:<train_dir>' (`MdmAligner`,
+EMA weights, mirrored averaging as in the accuracy table), 'heatmap:<train_dir>'
+(`HeatmapAligner`, box crop, argmax). Each call maps decoded uint8 RGB images and
+their 300-W boxes to 68 (y, x) points in image pixels, preprocessing included.
+
+Written to --output as JSON: seconds to load the model (constructor to ready, no
+imports) and of the first call (TF traces it), per-call latencies at batch 1 and
+batch B (after a warm-up pass over every face, so no call retraces), the
+process's resident memory after imports and at its peak.
+"""
+
+import json
+import resource
+import time
+
+import numpy as np
+from absl import app, flags
+
+from data.discovery import discover_faces
+from data.preprocessing import read_image_uint8
+
+FLAGS = flags.FLAGS
+
+
+def define_flags() -> None:
+    flags.DEFINE_string("method", None, "dlib, mdm:<train_dir> or heatmap:<train_dir>.",
+                        required=True)  # fmt: skip
+    flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
+    flags.DEFINE_string("bbs_dir", None, "300-W boxes root (default: nearest bbs/).")
+    flags.DEFINE_integer("faces", 32, "Faces to time on; also the large batch size.")
+    flags.DEFINE_integer("batch1_passes", 2, "Timed passes over the faces one at a time.")
+    flags.DEFINE_integer("batch_calls", 5, "Timed calls on all the faces at once.")
+    flags.DEFINE_string("output", None, "Where to write the JSON result.", required=True)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def load_landmarker(method: str):
+    """predict(images, boxes) -> [N, 68, 2] for the method."""
+    family, _, train_dir = method.partition(":")
+    if family == "dlib":
+        from bench.dlib_peer import DlibLandmarker
+
+        landmarker = DlibLandmarker()
+        return lambda images, boxes: np.stack(
+            [landmarker.predict(image, box) for image, box in zip(images, boxes, strict=True)]
+        )
+    if family == "mdm":
+        from mdm.aligner import MdmAligner
+
+        return MdmAligner.from_train_dir(train_dir).predict
+    if family == "heatmap":
+        from hourglass.aligner import HeatmapAligner
+
+        return HeatmapAligner.from_train_dir(train_dir).predict
+    raise ValueError(f"unknown method {method!r}: dlib, mdm:<train_dir> or heatmap:<train_dir>")
+
+
+def timed(function, *arguments) -> float:
+    start = time.perf_counter()
+    function(*arguments)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    if FLAGS.method.startswith(("mdm", "heatmap")):
+        import tensorflow as tf  # noqa: F401 -- counted with the imports, not the load
+
+        import hourglass.aligner  # noqa: F401
+        import mdm.aligner  # noqa: F401
+    records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
+    images = [read_image_uint8(record.image_path) for record in records]
+    boxes = np.stack([record.box for record in records])
+    rss_after_imports = current_rss_mb()
+
+    start = time.perf_counter()
+    predict = load_landmarker(FLAGS.method)
+    load_seconds = time.perf_counter() - start
+    first_call = timed(predict, images[:1], boxes[:1])
+    for index in range(len(images)):  # warm-up: every face size once
+        predict(images[index : index + 1], boxes[index : index + 1])
+    batch1 = [
+        timed(predict, images[index : index + 1], boxes[index : index + 1])
+        for _ in range(FLAGS.batch1_passes)
+        for index in range(len(images))
+    ]
+    predict(images, boxes)  # warm-up of the large batch
+    batch = [timed(predict, images, boxes) for _ in range(FLAGS.batch_calls)]
+    result = {
+        "method": FLAGS.method,
+        "faces": len(images),
+        "load_seconds": load_seconds,
+        "first_call_seconds": first_call,
+        "batch1_seconds": batch1,
+        "batch_seconds": batch,
+        "rss_after_imports_mb": rss_after_imports,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    with open(FLAGS.output, "w") as file:
+        json.dump(result, file, indent=1)
+
+
+if __name__ == "__main__":
+    define_flags()
+    app.run(main)

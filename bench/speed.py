@@ -1,0 +1,177 @@
+"""Speed side by side, measured in one run: inference, training throughput, patch op.
+
+    python -m bench.speed --datasets='300w/lfpw/testset/*.jpg' \
+        --mdm_dir=runs/mdm-300w --hourglass_dirs=runs/hg2-final \
+        --train_datasets='300w/afw/*.jpg' --work_dir=runs/bench
+
+* Inference (`bench.inference_timing`, one fresh process per method, so load time
+  and peak memory are each method's own): whole image + 300-W box -> 68 points,
+  preprocessing included, at batch 1 and batch --faces, as faces/s and latency
+  (median, p90), with ratios to dlib.
+* Training throughput: the real train_mdm.py (batch 60, the original's) and
+  train_hourglass.py (Hourglass2(d=3)-CAB, batch 16, SDU's) on --train_datasets
+  for a few steps; examples/s from their TensorBoard logs, the first logged
+  window (tracing) left out.
+* The patch-op table of bench/patches.py.
+
+Prints Markdown.
+"""
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from absl import app, flags
+
+from bench.flags import define_model_flags
+from hourglass.presets import display_name
+from training.event_logs import read_scalars
+from training.model_file import read_model_file
+
+FLAGS = flags.FLAGS
+ROOT = Path(__file__).resolve().parents[1]
+TRAINING_RUNS = {
+    # name: (script, batch flag, batch, flags that bound the run)
+    "MDM (patch 30, 4 steps)": ("train_mdm.py", "--batch_size", 60, ["--max_steps=9"]),
+    "Hourglass2(d=3)-CAB": (
+        "train_hourglass.py",
+        "--per_batch_size",
+        16,
+        ["--lr_epoch_step=1", "--max_seconds=110"],
+    ),  # fmt: skip
+}
+LOG_EVERY = 3
+
+
+def define_flags() -> None:
+    flags.DEFINE_integer("faces", 32, "Faces timed (the first of --datasets); the large batch.")
+    flags.DEFINE_string("train_datasets", None, "Training globs for the throughput runs "
+                        "(none: skip them).")  # fmt: skip
+    flags.DEFINE_boolean("patches", True, "Include the patch-op table.")
+
+
+def run(command: list[str]) -> str:
+    """stdout of a command; a failure raises with its stderr's tail."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{tail}")
+    return done.stdout
+
+
+def latency_summary(seconds: list[float], faces: int) -> dict[str, float]:
+    """Median and p90 latency (ms) of calls on `faces` faces, and faces/s at the median."""
+    median = statistics.median(seconds)
+    return {
+        "median_ms": 1e3 * median,
+        "p90_ms": 1e3 * float(np.percentile(seconds, 90)),
+        "faces_per_sec": faces / median,
+    }
+
+
+def time_inference(method: str, work: Path) -> dict:
+    output = work / f"timing-{method.replace('/', '_').replace(':', '-')}.json"
+    run([sys.executable, "-m", "bench.inference_timing", f"--method={method}",
+         f"--datasets={FLAGS.datasets}", f"--faces={FLAGS.faces}", f"--output={output}"]
+        + ([f"--bbs_dir={FLAGS.bbs_dir}"] if FLAGS.bbs_dir else []))  # fmt: skip
+    return json.loads(output.read_text())
+
+
+def inference_table(results: list[dict]) -> list[str]:
+    faces = results[0]["faces"]
+    summaries = [
+        (latency_summary(r["batch1_seconds"], 1), latency_summary(r["batch_seconds"], faces))
+        for r in results
+    ]
+    dlib_single, dlib_batch = summaries[0]
+    rows = [
+        f"| method | load s | first call s | batch 1: median ms | p90 ms | faces/s | × dlib "
+        f"| batch {faces}: median ms | p90 ms | faces/s | × dlib | peak RSS MB "
+        "| peak − after imports MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result, (single, batch) in zip(results, summaries, strict=True):
+        rows.append(
+            f"| {result['name']} | {result['load_seconds']:.1f} "
+            f"| {result['first_call_seconds']:.2f} | {single['median_ms']:.1f} "
+            f"| {single['p90_ms']:.1f} | {single['faces_per_sec']:.1f} "
+            f"| {single['faces_per_sec'] / dlib_single['faces_per_sec']:.3f} "
+            f"| {batch['median_ms']:.0f} | {batch['p90_ms']:.0f} | {batch['faces_per_sec']:.1f} "
+            f"| {batch['faces_per_sec'] / dlib_batch['faces_per_sec']:.3f} "
+            f"| {result['peak_rss_mb']:.0f} "
+            f"| {result['peak_rss_mb'] - result['rss_after_imports_mb']:.0f} |"
+        )
+    return rows
+
+
+def training_throughput(name: str, work: Path) -> dict:
+    script, batch_flag, batch, bounds = TRAINING_RUNS[name]
+    train_dir = work / ("train-" + script.removeprefix("train_").removesuffix(".py"))
+    if train_dir.is_dir():  # a fresh run each time; the converted records are kept
+        for path in train_dir.iterdir():
+            if path.name != "records":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    run([sys.executable, script, f"--datasets={FLAGS.train_datasets}",
+         f"--train_dir={train_dir}", f"{batch_flag}={batch}", f"--log_every={LOG_EVERY}",
+         "--image_every=100000", "--save_every_secs=100000", *bounds])  # fmt: skip
+    windows = read_scalars(train_dir)["examples_per_sec"][1:]
+    if not windows:
+        raise RuntimeError(f"{train_dir}: fewer than two logged windows to time")
+    rates = [rate for _, rate in windows]
+    return {
+        "batch": batch,
+        "steps": LOG_EVERY * len(rates),
+        "examples_per_sec": statistics.mean(rates),
+        "seconds_per_step": batch / statistics.mean(rates),
+    }
+
+
+def speed_report(work: Path) -> str:
+    work.mkdir(parents=True, exist_ok=True)
+    methods = {"dlib ERT (shape_predictor_68)": "dlib"}
+    if FLAGS.mdm_dir:
+        methods[f"MDM ({FLAGS.mdm_dir})"] = f"mdm:{FLAGS.mdm_dir}"
+    for directory in FLAGS.hourglass_dirs:
+        config = read_model_file(directory, "heatmap")["config"]
+        methods[f"{display_name(**config)} ({directory})"] = f"heatmap:{directory}"
+    results = [time_inference(method, work) | {"name": name} for name, method in methods.items()]
+    lines = [
+        f"### Inference: whole image + 300-W box → 68 points ({results[0]['faces']} faces of "
+        f"`{FLAGS.datasets}`)",
+        "",
+        *inference_table(results),
+    ]
+    if FLAGS.train_datasets:
+        lines += [
+            "",
+            f"### Training throughput (`{FLAGS.train_datasets}`, logged every {LOG_EVERY} steps, "
+            "first window left out)",
+            "",
+            "| model | batch | steps timed | examples/s | s/step |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name in TRAINING_RUNS:
+            rate = training_throughput(name, work)
+            lines.append(
+                f"| {name} | {rate['batch']} | {rate['steps']} | "
+                f"{rate['examples_per_sec']:.2f} | {rate['seconds_per_step']:.2f} |"
+            )
+    if FLAGS.patches:
+        lines += ["", "### Patch extraction (bench/patches.py)", "", run(
+            [sys.executable, "bench/patches.py"]).strip()]  # fmt: skip
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    print(speed_report(Path(FLAGS.work_dir)))
+
+
+if __name__ == "__main__":
+    define_model_flags()
+    define_flags()
+    app.run(main)

@@ -1,0 +1,61 @@
+"""bench.speed's arithmetic and bench.inference_timing on a saved heatmap network."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from bench.speed import inference_table, latency_summary
+from tests.conftest import ROOT, write_afw_faces
+
+
+def test_latency_summary_by_hand():
+    summary = latency_summary([1.0, 2.0, 3.0, 4.0, 10.0], faces=2)
+    assert summary["median_ms"] == pytest.approx(3000.0)
+    assert summary["p90_ms"] == pytest.approx(7600.0)  # 4 + 0.6 * (10 - 4) seconds
+    assert summary["faces_per_sec"] == pytest.approx(2 / 3)
+
+
+def timing(name, batch1, batch, faces=4) -> dict:
+    return {
+        "name": name, "faces": faces, "load_seconds": 1.0, "first_call_seconds": 0.5,
+        "batch1_seconds": batch1, "batch_seconds": batch,
+        "rss_after_imports_mb": 600.0, "peak_rss_mb": 700.0,
+    }  # fmt: skip
+
+
+def test_inference_table_ratios_are_to_the_first_row():
+    rows = inference_table(
+        [timing("dlib", [0.01] * 3, [0.04] * 3), timing("slow", [0.02] * 3, [0.02] * 3)]
+    )
+    dlib, slow = (row.strip("| ").split(" | ") for row in rows[2:])
+    assert dlib[5:7] == ["100.0", "1.000"] and dlib[9:11] == ["100.0", "1.000"]
+    assert slow[5:7] == ["50.0", "0.500"] and slow[9:11] == ["200.0", "2.000"]
+    assert slow[-1] == "100"  # peak - after imports
+
+
+def test_inference_timing_runs_a_saved_network(tmp_path):
+    from hourglass.presets import build_network
+    from hourglass.training_files import save_model_description
+    from training.model_weights import model_weights
+
+    datasets = write_afw_faces(tmp_path, count=2)
+    network = build_network(topology="hourglass", block="resnet", depth=1, stacks=1)
+    train_dir = tmp_path / "train"
+    tf.train.Checkpoint(weights=model_weights(network)).save(str(train_dir / "ckpt"))
+    save_model_description(train_dir, network, "2d", np.zeros((68, 2)))
+    output = tmp_path / "timing.json"
+    subprocess.run(
+        [sys.executable, "-m", "bench.inference_timing", f"--method=heatmap:{train_dir}",
+         f"--datasets={datasets}", "--faces=2", "--batch1_passes=2", "--batch_calls=3",
+         f"--output={output}"],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    result = json.loads(output.read_text())
+    assert result["faces"] == 2
+    assert len(result["batch1_seconds"]) == 4 and len(result["batch_seconds"]) == 3
+    assert min(result["batch1_seconds"] + result["batch_seconds"]) > 0
+    assert result["load_seconds"] > 0 and result["peak_rss_mb"] >= result["rss_after_imports_mb"]
