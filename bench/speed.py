@@ -18,6 +18,7 @@ Prints Markdown.
 """
 
 import json
+import math
 import shutil
 import statistics
 import subprocess
@@ -28,22 +29,14 @@ import numpy as np
 from absl import app, flags
 
 from bench.flags import define_model_flags
+from data.discovery import discover_faces
 from hourglass.presets import display_name
 from training.event_logs import read_scalars
 from training.model_file import read_model_file
 
 FLAGS = flags.FLAGS
 ROOT = Path(__file__).resolve().parents[1]
-TRAINING_RUNS = {
-    # name: (script, batch flag, batch, flags that bound the run)
-    "MDM (patch 30, 4 steps)": ("train_mdm.py", "--batch_size", 60, ["--max_steps=9"]),
-    "Hourglass2(d=3)-CAB": (
-        "train_hourglass.py",
-        "--per_batch_size",
-        16,
-        ["--lr_epoch_step=1", "--max_seconds=110"],
-    ),  # fmt: skip
-}
+TIMED_STEPS = 9  # at least; the first logged window (tracing) is left out
 LOG_EVERY = 3
 
 
@@ -108,25 +101,47 @@ def inference_table(results: list[dict]) -> list[str]:
     return rows
 
 
-def training_throughput(name: str, work: Path) -> dict:
-    script, batch_flag, batch, bounds = TRAINING_RUNS[name]
+def training_runs(num_faces: int) -> dict[str, tuple[str, list[str]]]:
+    """{model: (script, flags)}: each trainer's own batch (MDM's 60, SDU's 16) for at least
+    TIMED_STEPS steps (the hourglass trainer stops at an epoch boundary)."""
+    hourglass_epochs = math.ceil(TIMED_STEPS / max(num_faces // 16, 1))
+    return {
+        "MDM (patch 30, 4 steps)": (
+            "train_mdm.py", ["--batch_size=60", f"--max_steps={TIMED_STEPS}"],
+        ),
+        "Hourglass2(d=3)-CAB": (
+            "train_hourglass.py", ["--per_batch_size=16", f"--lr_epoch_step={hourglass_epochs}"],
+        ),
+    }  # fmt: skip
+
+
+def training_throughput(script: str, script_flags: list[str], work: Path) -> dict:
+    """Examples/s of a fresh run of `script` (the converted records are reused)."""
     train_dir = work / ("train-" + script.removeprefix("train_").removesuffix(".py"))
-    if train_dir.is_dir():  # a fresh run each time; the converted records are kept
+    if train_dir.is_dir():
         for path in train_dir.iterdir():
             if path.name != "records":
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
     run([sys.executable, script, f"--datasets={FLAGS.train_datasets}",
-         f"--train_dir={train_dir}", f"{batch_flag}={batch}", f"--log_every={LOG_EVERY}",
-         "--image_every=100000", "--save_every_secs=100000", *bounds])  # fmt: skip
-    windows = read_scalars(train_dir)["examples_per_sec"][1:]
-    if not windows:
-        raise RuntimeError(f"{train_dir}: fewer than two logged windows to time")
-    rates = [rate for _, rate in windows]
+         f"--train_dir={train_dir}", f"--log_every={LOG_EVERY}", "--image_every=100000",
+         "--save_every_secs=100000", *script_flags])  # fmt: skip
+    batch = int(next(f for f in script_flags if "batch_size=" in f).split("=")[1])
+    return window_throughput(read_scalars(train_dir)["examples_per_sec"], batch)
+
+
+def window_throughput(logged: list[tuple[int, float]], batch: int) -> dict:
+    """Throughput over the logged windows [(step, examples/s)] after the first: total
+    examples over total time (windows may differ in length)."""
+    if len(logged) < 2:
+        raise RuntimeError(f"{len(logged)} logged window(s): too few to time")
+    steps = np.diff([step for step, _ in logged])
+    seconds = steps * batch / np.array([rate for _, rate in logged[1:]])
+    rate = float(steps.sum() * batch / seconds.sum())
     return {
         "batch": batch,
-        "steps": LOG_EVERY * len(rates),
-        "examples_per_sec": statistics.mean(rates),
-        "seconds_per_step": batch / statistics.mean(rates),
+        "steps": int(steps.sum()),
+        "examples_per_sec": rate,
+        "seconds_per_step": batch / rate,
     }
 
 
@@ -154,8 +169,9 @@ def speed_report(work: Path) -> str:
             "| model | batch | steps timed | examples/s | s/step |",
             "|---|---:|---:|---:|---:|",
         ]
-        for name in TRAINING_RUNS:
-            rate = training_throughput(name, work)
+        num_faces = len(discover_faces(FLAGS.train_datasets, FLAGS.bbs_dir))
+        for name, (script, script_flags) in training_runs(num_faces).items():
+            rate = training_throughput(script, script_flags, work)
             lines.append(
                 f"| {name} | {rate['batch']} | {rate['steps']} | "
                 f"{rate['examples_per_sec']:.2f} | {rate['seconds_per_step']:.2f} |"

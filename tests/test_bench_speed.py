@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from bench.speed import inference_table, latency_summary
+from bench.speed import inference_table, latency_summary, window_throughput
 from tests.conftest import ROOT, write_afw_faces
 
 
@@ -59,3 +59,14 @@ def test_inference_timing_runs_a_saved_network(tmp_path):
     assert len(result["batch1_seconds"]) == 4 and len(result["batch_seconds"]) == 3
     assert min(result["batch1_seconds"] + result["batch_seconds"]) > 0
     assert result["load_seconds"] > 0 and result["peak_rss_mb"] >= result["rss_after_imports_mb"]
+
+
+def test_window_throughput_weighs_windows_by_their_time():
+    # Windows: steps 1-3 (tracing, left out), 4-6 at 10 examples/s, 7 alone at 5 examples/s.
+    rate = window_throughput([(3, 1.0), (6, 10.0), (7, 5.0)], batch=5)
+    # 15 examples in 1.5 s, then 5 in 1 s: 20 examples in 2.5 s.
+    assert rate["steps"] == 4
+    assert rate["examples_per_sec"] == pytest.approx(8.0)
+    assert rate["seconds_per_step"] == pytest.approx(5 / 8)
+    with pytest.raises(RuntimeError, match="too few"):
+        window_throughput([(3, 1.0)], batch=5)
