@@ -48,6 +48,7 @@ def test_inference_timing_runs_a_saved_network(tmp_path):
     tf.train.Checkpoint(weights=model_weights(network)).save(str(train_dir / "ckpt"))
     save_model_description(train_dir, network, "2d", np.zeros((68, 2)))
     output = tmp_path / "timing.json"
+    ballast = np.ones(2**28)  # 2 GiB in this process: the worker must not report it
     subprocess.run(
         [sys.executable, "-m", "bench.inference_timing", f"--method=heatmap:{train_dir}",
          f"--datasets={datasets}", "--faces=2", "--batch1_passes=2", "--batch_calls=3",
@@ -59,6 +60,7 @@ def test_inference_timing_runs_a_saved_network(tmp_path):
     assert len(result["batch1_seconds"]) == 4 and len(result["batch_seconds"]) == 3
     assert min(result["batch1_seconds"] + result["batch_seconds"]) > 0
     assert result["load_seconds"] > 0 and result["peak_rss_mb"] >= result["rss_after_imports_mb"]
+    assert result["peak_rss_mb"] < ballast.nbytes / 2**20
 
 
 def test_window_throughput_weighs_windows_by_their_time():
