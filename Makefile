@@ -68,7 +68,7 @@ bench: build $(BENCH_INSTALLED)
 	$(PY) -m bench --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg' \
 	    $(if $(call trained,$(MDM_DIR)),--mdm_dir=$(MDM_DIR)) \
 	    --hourglass_dirs=$(subst $(space),$(comma),$(call trained,$(HOURGLASS_DIRS))) \
-	    --train_datasets='$(BENCH_DATA)/afw/*.jpg' --work_dir=runs/bench --ced_dir=bench/results
+	    --train_datasets='$(BENCH_DATA)/afw/*.jpg' --work_dir=runs/bench --ced_dir=docs/bench
 
 clean:
 	rm -rf build $(OP_LIBRARY) *.egg-info

@@ -2,7 +2,7 @@
 
     python -m bench --datasets='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg' \
         --mdm_dir=runs/mdm-300w --hourglass_dirs=runs/hg2-final \
-        --train_datasets='300w/afw/*.jpg' --ced_dir=bench/results
+        --train_datasets='300w/afw/*.jpg' --ced_dir=docs/bench
 
 (`make bench` runs this on ../shared/data/300w.) Everything between the
 `<!-- bench:begin -->` and `<!-- bench:end -->` markers of --output is replaced

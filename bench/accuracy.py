@@ -3,7 +3,7 @@
     python -m bench.accuracy \
         --datasets='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg' \
         --mdm_dir=runs/mdm-300w --hourglass_dirs=runs/hg2-final \
-        --work_dir=runs/bench --ced_dir=bench/results
+        --work_dir=runs/bench --ced_dir=docs/bench
 
 Initialisations, each given alike to every method:
 * 'bbs': the 300-W detector boxes;
