@@ -51,8 +51,8 @@ demo: build
 # The side-by-side benchmark (accuracy and speed against dlib, BENCHMARKS.md's generated
 # section) on 300-W, with the checkpoints of these runs where they exist.
 BENCH_DATA ?= ../shared/data/300w
-MDM_DIR ?= runs/mdm-300w
-HOURGLASS_DIRS ?= runs/hg2-final
+# Train_dirs of any model family; those with a model.json are benchmarked.
+MODEL_DIRS ?= runs/mdm-300w runs/hg2-final
 BENCH_INSTALLED := $(VENV)/.bench-installed
 comma := ,
 empty :=
@@ -66,8 +66,7 @@ $(BENCH_INSTALLED): setup.py | $(INSTALLED)
 bench: build $(BENCH_INSTALLED)
 	test -d $(BENCH_DATA) || (echo "make bench needs 300-W at BENCH_DATA=$(BENCH_DATA)" && false)
 	$(PY) -m bench --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg' \
-	    $(if $(call trained,$(MDM_DIR)),--mdm_dir=$(MDM_DIR)) \
-	    --hourglass_dirs=$(subst $(space),$(comma),$(call trained,$(HOURGLASS_DIRS))) \
+	    --model_dirs=$(subst $(space),$(comma),$(call trained,$(MODEL_DIRS))) \
 	    --train_datasets='$(BENCH_DATA)/afw/*.jpg' --work_dir=runs/bench --ced_dir=docs/bench
 
 clean:

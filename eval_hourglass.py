@@ -1,4 +1,4 @@
-"""Evaluates heatmap-network checkpoints: each new checkpoint in --checkpoint_dir, exactly once.
+"""Evaluates hourglass / SAT checkpoints: each new checkpoint in --checkpoint_dir, exactly once.
 
     python eval_hourglass.py --checkpoint_dir=runs/hg2-d3-cab --eval_dir=runs/hg2-d3-cab/eval \
         --dataset_path='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg'
@@ -12,49 +12,26 @@ boxes; --crop=oracle uses SDU's crop from the ground truth (an oracle: it
 knows the answer's position, scale and roll).
 """
 
-from pathlib import Path
-
-import tensorflow as tf
 from absl import flags
 
-from evaluation.evaluator_script import define_evaluator_flags, evaluator_main
-from evaluation.metrics import NORMALISERS
-from evaluation.records import prepare_evaluation_records
-from hourglass.evaluator import DECODERS, evaluate_batches
-from hourglass.pipeline import CROPS, evaluation_dataset
-from hourglass.presets import LANDMARK_NORMALISERS
-from hourglass.training_files import load_model_description
-from training.model_weights import model_weights
+from evaluation.evaluator import define_evaluator_flags, evaluator_main
+from hourglass.pipeline import CROPS
+from hourglass.scoring import DECODERS
 
 FLAGS = flags.FLAGS
 
 
 def define_flags() -> None:
     define_evaluator_flags("ckpt/hourglass", "ckpt/hourglass_eval", batch_size=32)
-    flags.DEFINE_enum(
-        "normaliser", None, NORMALISERS, "NME normaliser (default: by the model's landmark type)."
-    )
     flags.DEFINE_enum("decoder", "argmax", list(DECODERS), "Heatmap decoder (argmax: SDU's).")
     flags.DEFINE_enum(
         "crop", "box", CROPS, "box: from the detector box; oracle: SDU's ground-truth crop."
     )
 
 
-def setup(eval_dir: Path):
-    model, landmark_type, reference_shape = load_model_description(FLAGS.checkpoint_dir)
-    normaliser = FLAGS.normaliser or LANDMARK_NORMALISERS[landmark_type]
-    checkpoint = tf.train.Checkpoint(weights=model_weights(model))
-    records = prepare_evaluation_records(
-        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir, FLAGS.boxes
-    )
-    dataset = evaluation_dataset(str(records), FLAGS.batch_size, FLAGS.crop, landmark_type)
-
-    def score(path: str) -> dict[str, float]:
-        checkpoint.restore(path).expect_partial()
-        return evaluate_batches(model, dataset, normaliser, FLAGS.decoder, FLAGS.num_examples)
-
-    return score
+def options() -> dict:
+    return {"decoder": FLAGS.decoder, "crop": FLAGS.crop}
 
 
 if __name__ == "__main__":
-    evaluator_main(define_flags, setup)
+    evaluator_main("hourglass", define_flags, options)

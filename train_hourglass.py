@@ -14,10 +14,12 @@ from absl import app, flags
 
 from data.errors import exit_on_data_error
 from hourglass.blocks import BLOCKS
+from hourglass.family import FAMILY
 from hourglass.network import TOPOLOGIES
 from hourglass.presets import LANDMARK_TYPES
-from hourglass.trainer import HourglassTrainingConfig, train
+from hourglass.trainer import HourglassTrainingConfig
 from training.flags import define_run_flags, run_flag_values
+from training.trainer import train
 
 FLAGS = flags.FLAGS
 
@@ -44,6 +46,7 @@ def define_flags() -> None:
 def main(argv: list[str]) -> None:
     del argv
     train(
+        FAMILY,
         HourglassTrainingConfig(
             datasets=FLAGS.datasets,
             train_dir=FLAGS.train_dir,
@@ -57,7 +60,7 @@ def main(argv: list[str]) -> None:
             lr_epoch_step=tuple(int(epoch) for epoch in FLAGS.lr_epoch_step),
             per_batch_size=FLAGS.per_batch_size,
             **run_flag_values(),
-        )
+        ),
     )
 
 

@@ -12,8 +12,10 @@ from absl import app, flags
 
 from data.errors import exit_on_data_error
 from data.reference_shape import REFERENCE_ALIGNMENTS
-from mdm.trainer import TrainingConfig, train
+from mdm.family import FAMILY
+from mdm.trainer import MdmTrainingConfig
 from training.flags import define_run_flags, run_flag_values
+from training.trainer import train
 
 FLAGS = flags.FLAGS
 
@@ -42,7 +44,8 @@ def define_flags() -> None:
 def main(argv: list[str]) -> None:
     del argv
     train(
-        TrainingConfig(
+        FAMILY,
+        MdmTrainingConfig(
             datasets=FLAGS.datasets,
             train_dir=FLAGS.train_dir,
             batch_size=FLAGS.batch_size,
@@ -54,7 +57,7 @@ def main(argv: list[str]) -> None:
             pretrained_model_checkpoint_path=FLAGS.pretrained_model_checkpoint_path or None,
             reference_alignment=FLAGS.reference_alignment,
             **run_flag_values(),
-        )
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """Regenerates the side-by-side section of BENCHMARKS.md: accuracy and speed, one run.
 
     python -m bench --datasets='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg' \
-        --mdm_dir=runs/mdm-300w --hourglass_dirs=runs/hg2-final \
+        --model_dirs=runs/mdm-300w,runs/hg2-final \
         --train_datasets='300w/afw/*.jpg' --ced_dir=docs/bench
 
 (`make bench` runs this on ../shared/data/300w.) Everything between the

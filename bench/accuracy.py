@@ -2,7 +2,7 @@
 
     python -m bench.accuracy \
         --datasets='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg' \
-        --mdm_dir=runs/mdm-300w --hourglass_dirs=runs/hg2-final \
+        --model_dirs=runs/mdm-300w,runs/hg2-final \
         --work_dir=runs/bench --ced_dir=docs/bench
 
 Initialisations, each given alike to every method:
@@ -12,9 +12,9 @@ Initialisations, each given alike to every method:
   Faces it misses are counted in the table and in a "missed = failure" failure
   rate, never silently dropped.
 Inter-ocular NME (outer eye corners 36/45), mean and median, failure rate and AUC at 0.08,
-split by subset. MDM uses its EMA weights and mirrored averaging (as its evaluator);
-heatmap networks the detector-box crop and SDU's argmax decoder. Prints Markdown; one
-CED plot per initialisation (all methods on one chart).
+split by subset. Each trained model is scored by its family's evaluator with its default
+settings (MDM: EMA weights, mirrored averaging; hourglass: detector-box crop, SDU's argmax).
+Prints Markdown; one CED plot per initialisation (all methods on one chart).
 """
 
 import json
@@ -29,19 +29,13 @@ from bench.dlib_peer import DlibLandmarker
 from bench.flags import define_model_flags
 from data.discovery import box_candidates, discover_faces
 from data.errors import exit_on_data_error
-from data.pipeline import evaluation_dataset as mdm_evaluation_dataset
 from data.preprocessing import read_image_uint8
 from data.pts import write_pts
 from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
-from hourglass.evaluator import evaluate_batches as hourglass_errors
-from hourglass.pipeline import evaluation_dataset as hourglass_evaluation_dataset
-from hourglass.presets import display_name
-from hourglass.training_files import load_trained_network
-from mdm.evaluator import evaluate_batches as mdm_errors
-from mdm.training_files import load_trained_model
+from families import load_trained_model
 
 FLAGS = flags.FLAGS
 MIN_IOU = 0.3
@@ -104,26 +98,14 @@ def dlib_method():
     return "dlib ERT (shape_predictor_68)", errors
 
 
-def mdm_method(train_dir: str):
-    model, reference_shape, path = load_trained_model(train_dir)
+def trained_model_method(train_dir: str):
+    trained = load_trained_model(train_dir)
 
     def errors(datasets: str, bbs_dir: str, work: Path) -> dict[str, float]:
-        records = prepare_evaluation_records(datasets, work, reference_shape, bbs_dir)
-        return mdm_errors(model, mdm_evaluation_dataset(str(records), 60, True))
+        records = prepare_evaluation_records(datasets, work, trained.reference_shape, bbs_dir)
+        return trained.score(records, normaliser="inter_ocular")
 
-    return f"MDM ({Path(path).name})", errors
-
-
-def hourglass_method(train_dir: str):
-    model, landmark_type, reference_shape, path = load_trained_network(train_dir)
-
-    def errors(datasets: str, bbs_dir: str, work: Path) -> dict[str, float]:
-        records = prepare_evaluation_records(datasets, work, reference_shape, bbs_dir)
-        dataset = hourglass_evaluation_dataset(str(records), 32, "box", landmark_type)
-        return hourglass_errors(model, dataset, "inter_ocular")
-
-    name = f"{display_name(**model.get_config())} ({Path(path).name})"
-    return name, errors
+    return f"{trained.display_name} ({Path(trained.checkpoint_path).name})", errors
 
 
 def subset(path: str) -> str:
@@ -153,10 +135,7 @@ def table_rows(name: str, errors: dict[str, float], missed: list[str], seconds: 
 def accuracy_report(work: Path) -> str:
     """The Markdown tables, one per initialisation; CED plots under --ced_dir."""
     records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)
-    methods = [dlib_method()]
-    if FLAGS.mdm_dir:
-        methods.append(mdm_method(FLAGS.mdm_dir))
-    methods += [hourglass_method(directory) for directory in FLAGS.hourglass_dirs]
+    methods = [dlib_method(), *map(trained_model_method, FLAGS.model_dirs)]
     lines = []
     for initialisation in FLAGS.initialisations:
         if initialisation == "bbs":

@@ -21,9 +21,9 @@ from evaluation.checkpoint_watcher import checkpoint_step
 from evaluation.per_image import error_array
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
-from hourglass.evaluator import DECODERS, errors_by_protocol
+from families import load_trained_model
 from hourglass.pipeline import CROPS, evaluation_dataset
-from hourglass.training_files import load_trained_network
+from hourglass.scoring import DECODERS, errors_by_protocol
 
 FLAGS = flags.FLAGS
 NORMALISERS = ("inter_ocular", "eye_centre")
@@ -41,12 +41,12 @@ def define_flags() -> None:
 
 def main(argv: list[str]) -> None:
     del argv
-    model, landmark_type, reference_shape, path = load_trained_network(
-        FLAGS.checkpoint_dir, FLAGS.checkpoint
-    )
+    trained = load_trained_model(FLAGS.checkpoint_dir, FLAGS.checkpoint, "hourglass")
+    model, landmark_type = trained.model, trained.description["landmark_type"]
+    path = trained.checkpoint_path
     eval_dir = Path(FLAGS.eval_dir or Path(FLAGS.checkpoint_dir) / "bench")
     records = prepare_evaluation_records(
-        FLAGS.dataset_path, eval_dir, reference_shape, FLAGS.bbs_dir, FLAGS.boxes
+        FLAGS.dataset_path, eval_dir, trained.reference_shape, FLAGS.bbs_dir, FLAGS.boxes
     )
     print(f"checkpoint {path} (step {checkpoint_step(path)}), {FLAGS.dataset_path}\n")
     print(

@@ -1,12 +1,13 @@
 """Times one landmarker on whole images, alone in its process (run by bench/speed.py).
 
-    python -m bench.inference_timing --method=mdm:runs/mdm-300w \
+    python -m bench.inference_timing --method=runs/mdm-300w \
         --datasets='300w/lfpw/testset/*.jpg' --output=timing.json
 
-Methods: 'dlib' (the 68-point ERT predictor), 'mdm:<train_dir>' (`MdmAligner`,
-EMA weights, mirrored averaging as in the accuracy table), 'heatmap:<train_dir>'
-(`HeatmapAligner`, box crop, argmax). Each call maps decoded uint8 RGB images and
-their 300-W boxes to 68 (y, x) points in image pixels, preprocessing included.
+Methods: 'dlib' (the 68-point ERT predictor) or the train_dir of any model family (its
+aligner with the family's defaults, as in the accuracy table: MDM with EMA weights and
+mirrored averaging, hourglass with the box crop and argmax). Each call maps decoded
+uint8 RGB images and their 300-W boxes to 68 (y, x) points in image pixels,
+preprocessing included.
 
 Written to --output as JSON: seconds to load the model (constructor to ready, no
 imports) and of the first call (TF traces it), per-call latencies at batch 1 and
@@ -28,8 +29,7 @@ FLAGS = flags.FLAGS
 
 
 def define_flags() -> None:
-    flags.DEFINE_string("method", None, "dlib, mdm:<train_dir> or heatmap:<train_dir>.",
-                        required=True)  # fmt: skip
+    flags.DEFINE_string("method", None, "dlib, or a train_dir of any family.", required=True)
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("bbs_dir", None, "300-W boxes root (default: nearest bbs/).")
     flags.DEFINE_integer("faces", 32, "Faces to time on; also the large batch size.")
@@ -55,23 +55,16 @@ def current_rss_mb() -> float:
 
 def load_landmarker(method: str):
     """predict(images, boxes) -> [N, 68, 2] for the method."""
-    family, _, train_dir = method.partition(":")
-    if family == "dlib":
+    if method == "dlib":
         from bench.dlib_peer import DlibLandmarker
 
         landmarker = DlibLandmarker()
         return lambda images, boxes: np.stack(
             [landmarker.predict(image, box) for image, box in zip(images, boxes, strict=True)]
         )
-    if family == "mdm":
-        from mdm.aligner import MdmAligner
+    from families import load_aligner
 
-        return MdmAligner.from_train_dir(train_dir).predict
-    if family == "heatmap":
-        from hourglass.aligner import HeatmapAligner
-
-        return HeatmapAligner.from_train_dir(train_dir).predict
-    raise ValueError(f"unknown method {method!r}: dlib, mdm:<train_dir> or heatmap:<train_dir>")
+    return load_aligner(method).predict
 
 
 def timed(function, *arguments) -> float:
@@ -82,11 +75,13 @@ def timed(function, *arguments) -> float:
 
 def main(argv: list[str]) -> None:
     del argv
-    if FLAGS.method.startswith(("mdm", "heatmap")):
+    if FLAGS.method != "dlib":
         import tensorflow as tf  # noqa: F401 -- counted with the imports, not the load
 
-        import hourglass.aligner  # noqa: F401
-        import mdm.aligner  # noqa: F401
+        from families import get_family
+        from training.model_file import read_model_file
+
+        get_family(read_model_file(FLAGS.method)[0])  # the family's modules
     records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
     images = [read_image_uint8(record.image_path) for record in records]
     boxes = np.stack([record.box for record in records])

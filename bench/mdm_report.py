@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 from absl import app, flags
 
-from data.pipeline import evaluation_dataset
 from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.report import summarise
+from mdm.pipeline import evaluation_dataset
 
 FLAGS = flags.FLAGS
 

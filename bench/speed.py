@@ -1,24 +1,23 @@
 """Speed side by side, measured in one run: inference, training throughput, patch op.
 
     python -m bench.speed --datasets='300w/lfpw/testset/*.jpg' \
-        --mdm_dir=runs/mdm-300w --hourglass_dirs=runs/hg2-final \
+        --model_dirs=runs/mdm-300w,runs/hg2-final \
         --train_datasets='300w/afw/*.jpg' --work_dir=runs/bench
 
 * Inference (`bench.inference_timing`, one fresh process per method, so load time
   and peak memory are each method's own): whole image + 300-W box -> 68 points,
   preprocessing included, at batch 1 and batch --faces, as faces/s and latency
   (median, p90), with ratios to dlib.
-* Training throughput: the real train_mdm.py (batch 60, the original's) and
-  train_hourglass.py (Hourglass2(d=3)-CAB, batch 16, SDU's) on --train_datasets
-  for a few steps; examples/s from their TensorBoard logs, the first logged
-  window (tracing) left out.
+* Training throughput: every registered family's real train script at the
+  original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
+  --train_datasets for a few steps; examples/s from their TensorBoard logs, the
+  first logged window (tracing) left out.
 * The patch-op table of bench/patches.py.
 
 Prints Markdown.
 """
 
 import json
-import math
 import shutil
 import statistics
 import subprocess
@@ -30,8 +29,8 @@ from absl import app, flags
 
 from bench.flags import define_model_flags
 from data.discovery import discover_faces
-from hourglass.presets import display_name
-from training.event_logs import read_scalars
+from families import family_names, get_family
+from training.logged_scalars import read_scalars
 from training.model_file import read_model_file
 
 FLAGS = flags.FLAGS
@@ -101,23 +100,12 @@ def inference_table(results: list[dict]) -> list[str]:
     return rows
 
 
-def training_runs(num_faces: int) -> dict[str, tuple[str, list[str]]]:
-    """{model: (script, flags)}: each trainer's own batch (MDM's 60, SDU's 16) for at least
-    TIMED_STEPS steps (the hourglass trainer stops at an epoch boundary)."""
-    hourglass_epochs = math.ceil(TIMED_STEPS / max(num_faces // 16, 1))
-    return {
-        "MDM (patch 30, 4 steps)": (
-            "train_mdm.py", ["--batch_size=60", f"--max_steps={TIMED_STEPS}"],
-        ),
-        "Hourglass2(d=3)-CAB": (
-            "train_hourglass.py", ["--per_batch_size=16", f"--lr_epoch_step={hourglass_epochs}"],
-        ),
-    }  # fmt: skip
-
-
-def training_throughput(script: str, script_flags: list[str], work: Path) -> dict:
-    """Examples/s of a fresh run of `script` (the converted records are reused)."""
-    train_dir = work / ("train-" + script.removeprefix("train_").removesuffix(".py"))
+def training_throughput(family: str, work: Path, num_faces: int) -> dict:
+    """Examples/s of a fresh run of the family's train script at the original's batch (the
+    converted records are reused)."""
+    script = get_family(family).train_script
+    script_flags = get_family(family).throughput_flags(num_faces, TIMED_STEPS)
+    train_dir = work / f"train-{family}"
     if train_dir.is_dir():
         for path in train_dir.iterdir():
             if path.name != "records":
@@ -126,7 +114,9 @@ def training_throughput(script: str, script_flags: list[str], work: Path) -> dic
          f"--train_dir={train_dir}", f"--log_every={LOG_EVERY}", "--image_every=100000",
          "--save_every_secs=100000", *script_flags])  # fmt: skip
     batch = int(next(f for f in script_flags if "batch_size=" in f).split("=")[1])
-    return window_throughput(read_scalars(train_dir)["examples_per_sec"], batch)
+    return window_throughput(read_scalars(train_dir)["examples_per_sec"], batch) | {
+        "command": " ".join([script, *script_flags])
+    }
 
 
 def window_throughput(logged: list[tuple[int, float]], batch: int) -> dict:
@@ -148,11 +138,9 @@ def window_throughput(logged: list[tuple[int, float]], batch: int) -> dict:
 def speed_report(work: Path) -> str:
     work.mkdir(parents=True, exist_ok=True)
     methods = {"dlib ERT (shape_predictor_68)": "dlib"}
-    if FLAGS.mdm_dir:
-        methods[f"MDM ({FLAGS.mdm_dir})"] = f"mdm:{FLAGS.mdm_dir}"
-    for directory in FLAGS.hourglass_dirs:
-        config = read_model_file(directory, "heatmap")["config"]
-        methods[f"{display_name(**config)} ({directory})"] = f"heatmap:{directory}"
+    for directory in FLAGS.model_dirs:
+        family, description = read_model_file(directory)
+        methods[f"{get_family(family).display_name(description)} ({directory})"] = directory
     results = [time_inference(method, work) | {"name": name} for name, method in methods.items()]
     lines = [
         f"### Inference: whole image + 300-W box → 68 points ({results[0]['faces']} faces of "
@@ -170,11 +158,12 @@ def speed_report(work: Path) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         num_faces = len(discover_faces(FLAGS.train_datasets, FLAGS.bbs_dir))
-        for name, (script, script_flags) in training_runs(num_faces).items():
-            rate = training_throughput(script, script_flags, work)
+        for family in family_names():
+            rate = training_throughput(family, work, num_faces)
             lines.append(
-                f"| {name} | {rate['batch']} | {rate['steps']} | "
-                f"{rate['examples_per_sec']:.2f} | {rate['seconds_per_step']:.2f} |"
+                f"| {family} (`{rate['command']}`, default model) | {rate['batch']} "
+                f"| {rate['steps']} | {rate['examples_per_sec']:.2f} "
+                f"| {rate['seconds_per_step']:.2f} |"
             )
     if FLAGS.patches:
         lines += ["", "### Patch extraction (bench/patches.py)", "", run(

@@ -5,10 +5,10 @@
     python -m data.convert --datasets='300w/lfpw/testset/*.jpg' \
         --output_dir=records/test --split=eval --reference_from=records/train
 
-Training conversion builds the reference shape (SPEC A.2) and the PCA box model
-(A.5.4) and records the padding canvas (A.3.7); evaluation conversion reuses the
-training set's reference shape. Every input problem is raised as DataError
-naming the file before anything is written.
+Training conversion builds the reference shape (SPEC A.2) and records the padding
+canvas (A.3.7); evaluation conversion reuses the training set's reference shape.
+Every input problem is raised as DataError naming the file before anything is
+written. The records are shared by every model family.
 """
 
 import time
@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 from absl import app, flags, logging
 
-from data.box_model import BoxPerturbationModel
 from data.discovery import FaceRecord, discover_faces
 from data.errors import exit_on_data_error
 from data.flags import define_box_flags
@@ -60,8 +59,8 @@ def convert(
     Args:
       datasets: colon-separated globs of images (the `--datasets` flag).
       output_dir: where the shards and metadata.json go.
-      split: 'train' (builds reference shape and box model unless a reference
-        shape is given) or 'eval' (needs `reference_shape`).
+      split: 'train' (builds the reference shape unless one is given) or 'eval'
+        (needs `reference_shape`).
       bbs_dir: root of the detector boxes; default: the nearest `bbs/` above each image.
       reference_shape: float [68, 2] (y, x); required for 'eval'.
       num_shards, workers: output files and preprocessing processes.
@@ -97,11 +96,6 @@ def convert(
         # Largest (H, W) of the set: training pads every image to this canvas.
         "canvas_shape": np.max([face.pixels.shape[:2] for face in faces], axis=0).tolist(),
     }
-    if split == "train":
-        model = BoxPerturbationModel.fit(
-            np.stack([face.landmarks for face in faces]), np.stack([face.box for face in faces])
-        )
-        metadata["box_model"] = model.to_dict()
     write_metadata(output_dir, metadata)
     logging.info(
         "wrote %d %s examples to %s in %.1f s", len(faces), split, output_dir, time.time() - started
@@ -116,7 +110,7 @@ def define_flags() -> None:
     """Command-line flags (defined only when run as a script)."""
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("output_dir", None, "Output directory.", required=True)
-    flags.DEFINE_enum("split", "train", SPLITS, "train: builds reference shape and box model.")
+    flags.DEFINE_enum("split", "train", SPLITS, "train: builds the reference shape.")
     define_box_flags()
     flags.DEFINE_string(
         "reference_from", None, "A converted training set whose reference shape to use."

@@ -1,4 +1,5 @@
-"""68-point iBUG landmark conventions: the mirror permutation, mirroring, boxes.
+"""68-point iBUG landmark conventions: the mirror permutation, mirroring (points and
+images), boxes.
 
 Points are (y, x) = (row, column), 0-based pixel centres.
 """
@@ -49,6 +50,12 @@ def mirror_landmarks(points, width, rule: str = "corrected") -> tf.Tensor:
     else:
         raise ValueError(f"rule must be one of {MIRROR_RULES}, got {rule!r}")
     return tf.gather(tf.stack([y, x], axis=-1), MIRROR_PERMUTATION_68, axis=-2)
+
+
+def mirror(image, landmarks, rule: str = "corrected"):
+    """Left-right flip of the pixels and the landmarks (permutation included)."""
+    width = tf.shape(image)[-2]
+    return tf.reverse(image, axis=[-2]), mirror_landmarks(landmarks, width, rule)
 
 
 def bounding_box_corners(points):

@@ -17,6 +17,7 @@ All shapes are (y, x) float arrays [68, 2].
 import numpy as np
 import tensorflow as tf
 
+from data.geometry import similarity_matrix
 from data.landmarks import bounding_box_corners
 
 REFERENCE_DIAGONAL = 200.0
@@ -52,25 +53,6 @@ def build_reference_shape(
 def _normalised(shape: np.ndarray) -> np.ndarray:
     centred = shape - shape.mean(axis=0)
     return centred / np.linalg.norm(centred)
-
-
-def similarity_matrix(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """The least-squares similarity (no reflection) taking points `source` onto `target`.
-
-    source, target: [n, 2] in the same (y, x) order. Returns a 3x3 affine on
-    homogeneous (y, x, 1) (Umeyama's solution, as skimage's SimilarityTransform).
-    """
-    source, target = np.asarray(source, np.float64), np.asarray(target, np.float64)
-    source_mean, target_mean = source.mean(0), target.mean(0)
-    source_centred, target_centred = source - source_mean, target - target_mean
-    u, singular, vt = np.linalg.svd(target_centred.T @ source_centred)
-    correction = np.diag([1.0, np.sign(np.linalg.det(u @ vt))])
-    rotation = u @ correction @ vt
-    scale = np.sum(singular * np.diag(correction)) / np.sum(source_centred**2)
-    matrix = np.eye(3)
-    matrix[:2, :2] = scale * rotation
-    matrix[:2, 2] = target_mean - scale * rotation @ source_mean
-    return matrix
 
 
 def _align(source: np.ndarray, target: np.ndarray) -> np.ndarray:

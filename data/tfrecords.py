@@ -66,6 +66,16 @@ def parse_face(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
     }
 
 
+def parse_landmarks_and_box(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
+    """Only the ground truth [68, 2] and the box [4, 2] of a serialised face (no image decode)."""
+    features = {key: FEATURES[key] for key in ("landmarks", "box")}
+    example = tf.io.parse_single_example(serialised, features)
+    return {
+        "landmarks": tf.reshape(example["landmarks"], [NUM_LANDMARKS, 2]),
+        "box": tf.reshape(example["box"], [4, 2]),
+    }
+
+
 def write_shards(
     serialised: list[bytes], output_dir: Path, split: str, num_shards: int
 ) -> list[str]:
@@ -99,3 +109,21 @@ def read_metadata(directory: str | Path) -> dict:
 def shard_paths(directory: str | Path) -> list[str]:
     """The shard files of a converted dataset, from its metadata."""
     return [str(Path(directory) / name) for name in read_metadata(directory)["shards"]]
+
+
+def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
+    """Endless (serialised example, per-example stateless seed [2]) pairs.
+
+    The examples are cached in memory and reshuffled every epoch; the seeds come
+    from one integer, so the whole stream is reproducible.
+    """
+    metadata = read_metadata(directory)
+    if metadata["split"] != "train":
+        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
+    examples = (
+        tf.data.TFRecordDataset(shard_paths(directory))
+        .cache()
+        .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+    )
+    return tf.data.Dataset.zip(examples, tf.data.Dataset.random(seed=seed).batch(2))

@@ -1,6 +1,6 @@
 """Landmarks of faces in whole images with a trained heatmap network.
 
-    aligner = HeatmapAligner.from_train_dir("runs/hg2-final")
+    aligner = families.load_aligner("runs/hg2-final")  # a HourglassAligner
     landmarks = aligner.predict(images, boxes)  # [N, 68, 2] (y, x) image pixels
 
 Each face's 128x128 input is the evaluator's 'box' crop (a square of 1.2 x the
@@ -12,27 +12,25 @@ agree to resampling differences, not bit for bit.
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
-from data.augmentation import warp_affine
+from data.geometry import warp_affine
 from data.preprocessing import rgb_unit_pixels
 from hourglass.crops import INPUT_SIZE, box_crop
-from hourglass.evaluator import DECODERS
-from hourglass.network import HeatmapNetwork
-from hourglass.training_files import load_trained_network
+from hourglass.network import HourglassNetwork
+from hourglass.scoring import DECODERS
 
 
-class HeatmapAligner:
+class HourglassAligner:
     """predict(images, boxes) -> float32 [N, 68, 2] (y, x) in each image's pixels.
 
     images: N arrays [H, W] or [H, W, 1|3|4], uint8 or floats in [0, 1] (sizes may
     differ); boxes: [N, 4, 2] (y, x) face boxes.
     """
 
-    def __init__(self, model: HeatmapNetwork, decoder: str = "argmax"):
+    def __init__(self, model: HourglassNetwork, decoder: str = "argmax"):
         if decoder not in DECODERS:
             raise ValueError(f"decoder must be one of {tuple(DECODERS)}, got {decoder!r}")
         self.model = model
@@ -41,13 +39,6 @@ class HeatmapAligner:
         self._landmarks_in_crops = tf.function(
             lambda crops: decode(model(crops, training=False)[-1])
         )
-
-    @classmethod
-    def from_train_dir(
-        cls, train_dir: str | Path, checkpoint: str | None = None, **kwargs
-    ) -> "HeatmapAligner":
-        """The aligner of a train_hourglass.py --train_dir (latest checkpoint by default)."""
-        return cls(load_trained_network(train_dir, checkpoint)[0], **kwargs)
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
         if len(images) != len(boxes):

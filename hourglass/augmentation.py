@@ -18,7 +18,8 @@ import math
 
 import tensorflow as tf
 
-from data.augmentation import apply_affine, mirror, warp_affine
+from data.geometry import apply_affine, warp_affine
+from data.landmarks import mirror
 from hourglass.crops import INPUT_SIZE, RECORD_SIZE
 
 BASE_SCALE = 256

@@ -2,7 +2,7 @@
 
 import keras
 
-from hourglass.inception_block import ConvBNReLU
+from hourglass.sdu_layers import ConvBNReLU
 
 
 @keras.saving.register_keras_serializable(package="hourglass")

@@ -13,7 +13,7 @@ Matrices are 3x3 affines on homogeneous (y, x, 1) from image to crop coordinates
 
 import numpy as np
 
-from data.reference_shape import similarity_matrix
+from data.geometry import similarity_matrix
 
 INPUT_SIZE = 128
 RECORD_SIZE = 384

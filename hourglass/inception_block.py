@@ -2,38 +2,7 @@
 
 import keras
 
-from hourglass.common import batch_norm, conv, depthwise_conv
-
-
-@keras.saving.register_keras_serializable(package="hourglass")
-class ConvBNReLU(keras.layers.Layer):
-    """Conv (no bias) -> BN -> ReLU (no ReLU with activate=False).
-
-    depthwise=True: one 3x3 filter per input channel (MXNet num_group = channels;
-    a native depthwise op, where a grouped Conv2D would be XLA-compiled on CPU).
-    """
-
-    def __init__(
-        self, filters: int, kernel: int, activate: bool = True, depthwise: bool = False, **kwargs
-    ):
-        super().__init__(**kwargs)
-        self.filters, self.kernel = filters, kernel
-        self.activate, self.depthwise = activate, depthwise
-        self.conv = depthwise_conv("conv") if depthwise else conv(filters, kernel, "conv")
-        self.bn = batch_norm("bn")
-
-    def call(self, x, training=None):
-        y = self.bn(self.conv(x), training=training)
-        return keras.ops.relu(y) if self.activate else y
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "kernel": self.kernel,
-            "activate": self.activate,
-            "depthwise": self.depthwise,
-        }
+from hourglass.sdu_layers import ConvBNReLU
 
 
 @keras.saving.register_keras_serializable(package="hourglass")

@@ -3,16 +3,15 @@
 import keras
 
 from hourglass.blocks import make_block
-from hourglass.common import batch_norm, conv
 from hourglass.hourglass_module import HourglassModule
-from hourglass.inception_block import ConvBNReLU
 from hourglass.sat_grid import SATGrid
+from hourglass.sdu_layers import ConvBNReLU, batch_norm, conv
 
 TOPOLOGIES = ("hourglass", "satnet")
 
 
 @keras.saving.register_keras_serializable(package="hourglass")
-class HeatmapNetwork(keras.Model):
+class HourglassNetwork(keras.Model):
     """Stacked Hourglass / SAT landmark heatmap network.
 
     Input: RGB images [B, 128, 128, 3] with values 0..255 (normalised in the

@@ -17,9 +17,8 @@ Images are 0..255 floats as the SDU networks expect; landmarks (y, x) in the
 import numpy as np
 import tensorflow as tf
 
-from data.augmentation import apply_affine, warp_affine
-from data.pipeline import seeded_training_records
-from data.tfrecords import parse_face, shard_paths
+from data.geometry import apply_affine, warp_affine
+from data.tfrecords import parse_face, seeded_training_records, shard_paths
 from hourglass.augmentation import augment_crop
 from hourglass.crops import INPUT_SIZE, box_crop, oracle_box, template_alignment
 from hourglass.heatmaps import heatmap_targets

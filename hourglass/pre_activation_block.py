@@ -2,7 +2,7 @@
 
 import keras
 
-from hourglass.common import batch_norm, conv
+from hourglass.sdu_layers import batch_norm, conv
 
 
 class PreActivationBlock(keras.layers.Layer):

@@ -3,7 +3,7 @@
 import keras
 
 from hourglass.crops import INPUT_SIZE
-from hourglass.network import HeatmapNetwork
+from hourglass.network import HourglassNetwork
 
 LANDMARK_TYPES = ("2d", "3d")
 # The NME normaliser SDU reports for each landmark type (SPEC B.6).
@@ -17,7 +17,7 @@ PRESETS = {
 }
 
 
-def build(preset: str, landmark_type: str = "2d") -> HeatmapNetwork:
+def build(preset: str, landmark_type: str = "2d") -> HourglassNetwork:
     """A built network of a released configuration.
 
     2D and 3D (AFLW2000-3D style: the 2D projections of 3D-consistent points)
@@ -30,9 +30,9 @@ def build(preset: str, landmark_type: str = "2d") -> HeatmapNetwork:
     return build_network(**PRESETS[preset], stacks=2, name=f"{preset}-{landmark_type}")
 
 
-def build_network(**config) -> HeatmapNetwork:
-    """A HeatmapNetwork(**config) with its weights created (by a call on a zero image)."""
-    model = HeatmapNetwork(**config)
+def build_network(**config) -> HourglassNetwork:
+    """A HourglassNetwork(**config) with its weights created (by a call on a zero image)."""
+    model = HourglassNetwork(**config)
     model(keras.ops.zeros((1, INPUT_SIZE, INPUT_SIZE, 3)))
     return model
 

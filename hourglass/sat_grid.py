@@ -4,8 +4,7 @@ import keras
 import numpy as np
 
 from hourglass.blocks import make_block
-from hourglass.common import batch_norm
-from hourglass.inception_block import ConvBNReLU
+from hourglass.sdu_layers import ConvBNReLU, batch_norm
 
 
 @keras.saving.register_keras_serializable(package="hourglass")

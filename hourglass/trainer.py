@@ -1,4 +1,4 @@
-"""Training a heatmap network as SDU did (SPEC B.4, B.5), in the shared loop.
+"""The hourglass family's training pieces for the shared trainer, as SDU trained (SPEC B.4, B.5).
 
 Nadam (beta 0.9 / 0.999, epsilon 1e-8, no weight decay), lr x 0.2 at the first
 batch of each epoch in `lr_epoch_step` but the last, stop at the last; loss =
@@ -14,17 +14,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from data.tfrecords import read_metadata
 from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from evaluation.metrics import normalised_mean_error
+from families.contract import ModelFamily, TrainingParts
 from hourglass.heatmaps import PEAK, decode_argmax
 from hourglass.pipeline import training_dataset
-from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES, build_network
-from hourglass.training_files import save_model_description
-from training.distribution import is_chief, make_strategy
-from training.loop import run_training_loop
-from training.model_weights import model_weights
-from training.records import prepare_training_records
+from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES
 from training.run_config import RunConfig
 
 
@@ -97,29 +92,21 @@ def _heatmap_images(heatmaps, count: int = 3) -> tf.Tensor:
     return tf.clip_by_value(tf.reduce_max(heatmaps[:count], axis=-1, keepdims=True) / PEAK, 0, 1)
 
 
-def train(config: HourglassTrainingConfig) -> dict:
-    """Trains (or resumes) a heatmap network; returns {'step', 'loss'} of the last step.
-
-    `per_batch_size` is per replica (see `training.distribution`).
-    """
-    strategy = make_strategy(config.strategy)
-    chief, replicas = is_chief(strategy), strategy.num_replicas_in_sync
-    records = prepare_training_records(
-        config.datasets, config.train_dir, config.bbs_dir, boxes=config.boxes, chief=chief
-    )
-    metadata = read_metadata(records)
+def training_parts(
+    family: ModelFamily,
+    config: HourglassTrainingConfig,
+    records: Path,
+    metadata: dict,
+    replicas: int,
+) -> TrainingParts:
+    """The network, Nadam with SDU's epoch schedule, the summed stack MSE and summaries."""
     schedule, max_steps = epoch_schedule(config, metadata["num_examples"], replicas)
-    with strategy.scope():
-        model = build_network(
-            topology=config.network, block=config.block, depth=config.depth, stacks=config.stacks
-        )
-        optimizer = keras.optimizers.Nadam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
-        optimizer.build(model.trainable_variables)
-    if chief:
-        Path(config.train_dir).mkdir(parents=True, exist_ok=True)
-        save_model_description(
-            config.train_dir, model, config.landmark_type, metadata["reference_shape"]
-        )
+    model = family.build_model(
+        {"topology": config.network, "block": config.block, "depth": config.depth,
+         "stacks": config.stacks}
+    )  # fmt: skip
+    optimizer = keras.optimizers.Nadam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    optimizer.build(model.trainable_variables)
 
     def replica_step(batch):
         with tf.GradientTape() as tape:
@@ -151,14 +138,15 @@ def train(config: HourglassTrainingConfig) -> dict:
         errors = normalised_mean_error(decode_argmax(heatmaps[-1]), batch["landmarks"], normaliser)
         tf.summary.scalar("train/crop_nme", tf.reduce_mean(errors))
 
-    return run_training_loop(
-        config.loop_settings(config.per_batch_size * replicas, max_steps),
-        strategy,
-        tf.train.Checkpoint(weights=model_weights(model), optimizer=optimizer),
-        optimizer,
-        replica_step,
-        make_dataset,
-        [f"stack_{index}" for index in range(1, config.stacks + 1)],
+    return TrainingParts(
+        model=model,
+        optimizer=optimizer,
+        checkpoint=family.checkpoint(model, optimizer),
+        replica_step=replica_step,
+        make_dataset=make_dataset,
+        loss_names=[f"stack_{index}" for index in range(1, config.stacks + 1)],
+        batch_size=config.per_batch_size,
+        max_steps=max_steps,
         write_images=write_images,
         write_summaries=write_crop_nme,
     )

@@ -1,6 +1,6 @@
 """Landmarks of faces in whole images with a trained MDM: the evaluator's path as an API.
 
-    aligner = MdmAligner.from_train_dir("runs/mdm-300w")
+    aligner = families.load_aligner("runs/mdm-300w")  # an MdmAligner, EMA weights
     landmarks = aligner.predict(images, boxes)  # [N, 68, 2] (y, x) image pixels
 
 Each face is prepared exactly as eval_mdm.py's records are (SPEC A.8: crop around
@@ -11,16 +11,14 @@ estimates are mapped back to each image's pixels.
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
-from data.augmentation import mirror
+from data.landmarks import mirror
 from data.preprocessing import evaluation_frame, rgb_unit_pixels
-from mdm.evaluator import predict
 from mdm.model import MDM
-from mdm.training_files import load_trained_model
+from mdm.scoring import predict
 
 
 def _menpo_image(pixels: np.ndarray, box: np.ndarray):
@@ -55,14 +53,6 @@ class MdmAligner:
             lambda *inputs: predict(model, *inputs, mirror_rule=mirror_rule),
             reduce_retracing=True,
         )
-
-    @classmethod
-    def from_train_dir(
-        cls, train_dir: str | Path, checkpoint: str | None = None, **kwargs
-    ) -> "MdmAligner":
-        """The aligner of a train_mdm.py --train_dir (EMA weights of the latest checkpoint)."""
-        model, reference_shape, _ = load_trained_model(train_dir, checkpoint)
-        return cls(model, reference_shape, **kwargs)
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
         if len(images) != len(boxes):

@@ -1,4 +1,5 @@
-"""MDM's custom training loop (SPEC A.7): Adam, staircase decay, EMA, resumable checkpoints."""
+"""MDM's training pieces for the shared trainer (SPEC A.7): Adam, staircase decay, the sum of
+the step losses, the weight EMA, training samples and step histograms in TensorBoard."""
 
 import dataclasses
 from pathlib import Path
@@ -8,21 +9,15 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
-from data.pipeline import AugmentationConfig, training_dataset
-from data.tfrecords import read_metadata
 from evaluation.drawing import GROUND_TRUTH, INITIAL, PREDICTION, draw_landmarks
+from families.contract import ModelFamily, TrainingParts
 from mdm.loss import step_losses
-from mdm.model import MDM
-from mdm.moving_average import ExponentialMovingAverage
-from mdm.training_files import save_model_description
-from training.distribution import is_chief, make_strategy
-from training.loop import run_training_loop
-from training.records import prepare_training_records
+from mdm.pipeline import AugmentationConfig, training_dataset
 from training.run_config import RunConfig
 
 
 @dataclasses.dataclass(frozen=True)
-class TrainingConfig(RunConfig):
+class MdmTrainingConfig(RunConfig):
     """Everything one MDM training run needs; defaults are the original's."""
 
     batch_size: int = 60
@@ -31,12 +26,14 @@ class TrainingConfig(RunConfig):
     decay_steps: int = 15000
     max_steps: int = 100000
     patch_size: int = 30
+    hidden_units: int = 512
     pretrained_model_checkpoint_path: str | None = None
-    reference_alignment: str = "none"
     augmentation: AugmentationConfig = AugmentationConfig()
 
 
-def learning_rate_schedule(config: TrainingConfig) -> keras.optimizers.schedules.ExponentialDecay:
+def learning_rate_schedule(
+    config: MdmTrainingConfig,
+) -> keras.optimizers.schedules.ExponentialDecay:
     """lr = initial * factor ** floor(step / decay_steps)."""
     return keras.optimizers.schedules.ExponentialDecay(
         config.initial_learning_rate,
@@ -69,34 +66,19 @@ def _write_step_histograms(initial, steps) -> None:
         previous = steps[:, index]
 
 
-def train(config: TrainingConfig) -> dict:
-    """Trains (or resumes) MDM; returns {'step', 'loss'} of the last step.
-
-    `batch_size` is per replica (see `training.distribution`).
-    """
-    strategy = make_strategy(config.strategy)
-    chief = is_chief(strategy)
-    records = prepare_training_records(
-        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment,
-        config.boxes, chief,
-    )  # fmt: skip
-    reference_shape = np.asarray(read_metadata(records)["reference_shape"], np.float32)
-
-    with strategy.scope():
-        model = MDM(patch_size=config.patch_size)
-        model.build()
-        if config.pretrained_model_checkpoint_path:
-            tf.train.Checkpoint(model=model).restore(
-                config.pretrained_model_checkpoint_path
-            ).expect_partial()
-            logging.info("initialised weights from %s", config.pretrained_model_checkpoint_path)
-        optimizer = keras.optimizers.Adam(learning_rate_schedule(config), epsilon=1e-8)
-        optimizer.build(model.trainable_variables)
-        ema = ExponentialMovingAverage(model.trainable_variables)
-    if chief:
-        Path(config.train_dir).mkdir(parents=True, exist_ok=True)
-        save_model_description(config.train_dir, model, reference_shape)
-    replicas = strategy.num_replicas_in_sync
+def training_parts(
+    family: ModelFamily, config: MdmTrainingConfig, records: Path, replicas: int
+) -> TrainingParts:
+    """MDM, Adam, checkpoint (with the EMA) and the replica step for the shared trainer."""
+    model = family.build_model(
+        {"patch_size": config.patch_size, "hidden_units": config.hidden_units}
+    )
+    if config.pretrained_model_checkpoint_path:
+        family.checkpoint(model).restore(config.pretrained_model_checkpoint_path).expect_partial()
+        logging.info("initialised weights from %s", config.pretrained_model_checkpoint_path)
+    optimizer = keras.optimizers.Adam(learning_rate_schedule(config), epsilon=1e-8)
+    optimizer.build(model.trainable_variables)
+    checkpoint = family.checkpoint(model, optimizer)  # the EMA starts at the weights above
 
     def replica_step(batch):
         with tf.GradientTape() as tape:
@@ -107,7 +89,7 @@ def train(config: TrainingConfig) -> dict:
             scaled_loss = loss / replicas
         gradients = tape.gradient(scaled_loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
-        ema.apply(model.trainable_variables, optimizer.iterations)
+        checkpoint.ema.apply(model.trainable_variables, optimizer.iterations)
         return loss, losses, outputs
 
     def make_dataset(first_step: int) -> tf.data.Dataset:
@@ -117,14 +99,15 @@ def train(config: TrainingConfig) -> dict:
             config.augmentation,
         )  # fmt: skip
 
-    return run_training_loop(
-        config.loop_settings(config.batch_size * replicas, config.max_steps),
-        strategy,
-        tf.train.Checkpoint(model=model, optimizer=optimizer, ema=ema),
-        optimizer,
-        replica_step,
-        make_dataset,
-        [f"step_{index}" for index in range(1, model.num_iterations + 1)],
+    return TrainingParts(
+        model=model,
+        optimizer=optimizer,
+        checkpoint=checkpoint,
+        replica_step=replica_step,
+        make_dataset=make_dataset,
+        loss_names=[f"step_{index}" for index in range(1, model.num_iterations + 1)],
+        batch_size=config.batch_size,
+        max_steps=config.max_steps,
         write_images=lambda batch, outputs: tf.summary.image(
             "training_samples", _summary_images(batch, outputs), max_outputs=3
         ),

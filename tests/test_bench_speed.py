@@ -6,7 +6,6 @@ import sys
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from bench.speed import inference_table, latency_summary, window_throughput
 from tests.conftest import ROOT, write_afw_faces
@@ -38,19 +37,19 @@ def test_inference_table_ratios_are_to_the_first_row():
 
 
 def test_inference_timing_runs_a_saved_network(tmp_path):
-    from hourglass.presets import build_network
-    from hourglass.training_files import save_model_description
-    from training.model_weights import model_weights
+    from hourglass.family import FAMILY
+    from training.model_file import write_model_file
 
     datasets = write_afw_faces(tmp_path, count=2)
-    network = build_network(topology="hourglass", block="resnet", depth=1, stacks=1)
+    config = {"topology": "hourglass", "block": "resnet", "depth": 1, "stacks": 1}
     train_dir = tmp_path / "train"
-    tf.train.Checkpoint(weights=model_weights(network)).save(str(train_dir / "ckpt"))
-    save_model_description(train_dir, network, "2d", np.zeros((68, 2)))
+    FAMILY.checkpoint(FAMILY.build_model(config)).save(str(train_dir / "ckpt"))
+    description = {"config": config, "landmark_type": "2d", "reference_shape": [[0, 0]] * 68}
+    write_model_file(train_dir, "hourglass", description)
     output = tmp_path / "timing.json"
     ballast = np.ones(2**28)  # 2 GiB in this process: the worker must not report it
     subprocess.run(
-        [sys.executable, "-m", "bench.inference_timing", f"--method=heatmap:{train_dir}",
+        [sys.executable, "-m", "bench.inference_timing", f"--method={train_dir}",
          f"--datasets={datasets}", "--faces=2", "--batch1_passes=2", "--batch_calls=3",
          f"--output={output}"],
         cwd=ROOT, check=True, capture_output=True,

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from data.box_model import BoxPerturbationModel
 from data.convert import convert
 from data.discovery import discover_faces
 from data.errors import DataError
@@ -22,7 +21,6 @@ def test_training_conversion_round_trip(make_dataset, tmp_path):
     records = discover_faces(datasets)
     reference = build_reference_shape(np.stack([r.landmarks for r in records]))
     np.testing.assert_allclose(metadata["reference_shape"], reference, rtol=1e-6)
-    BoxPerturbationModel.from_dict(metadata["box_model"])
 
     by_path = {}
     for serialised in tf.data.TFRecordDataset(shard_paths(tmp_path / "train")):
@@ -46,7 +44,7 @@ def test_evaluation_conversion_needs_a_reference(make_dataset, tmp_path):
         convert(f"{root}/afw/*.png", tmp_path / "eval", split="eval")
     reference = np.asarray(convert(f"{root}/afw/*.png", tmp_path / "train")["reference_shape"])
     metadata = convert(f"{root}/afw/*.png", tmp_path / "eval", "eval", reference_shape=reference)
-    assert metadata["split"] == "eval" and "box_model" not in metadata
+    assert metadata["split"] == "eval"
 
 
 def test_bad_face_stops_conversion_before_writing(make_dataset, tmp_path):

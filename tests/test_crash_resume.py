@@ -8,7 +8,7 @@ import time
 import tensorflow as tf
 
 from tests.conftest import ROOT, small_hourglass_command, write_afw_faces
-from training.event_logs import read_scalars
+from training.logged_scalars import read_scalars
 
 
 def latest_step(train_dir) -> int:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from data.augmentation import apply_affine, warp_affine
+from data.geometry import apply_affine, warp_affine
 from data.landmarks import mirror_landmarks
 from hourglass.augmentation import augment_crop, crop_matrix, sample_crop_parameters
 from tests.conftest import template_shape

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from data.reference_shape import similarity_matrix
+from data.geometry import similarity_matrix
 from hourglass.crops import (
     arcface_template,
     box_crop,

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from hourglass import PRESETS, HeatmapNetwork, build
+from hourglass import PRESETS, HourglassNetwork, build
 from hourglass.blocks import make_block
 from hourglass.cab_block import CABlock
 from hourglass.hourglass_module import HourglassModule
@@ -28,7 +28,7 @@ def count(variables) -> int:
 @pytest.mark.parametrize("preset", sorted(EXPECTED))
 def test_parameter_counts(preset):
     # Counts do not depend on the input size: build on 32x32 to keep the test fast.
-    model = HeatmapNetwork(**PRESETS[preset], stacks=2)
+    model = HourglassNetwork(**PRESETS[preset], stacks=2)
     model(keras.ops.zeros((1, 32, 32, 3)))
     assert (count(model.trainable_variables), count(model.non_trainable_variables)) == EXPECTED[
         preset
@@ -52,7 +52,7 @@ def test_build_gives_two_heatmaps_of_64():
     heatmaps = model(np.full((2, 128, 128, 3), 127.5, np.float32), training=False)
     assert [tuple(h.shape) for h in heatmaps] == [(2, 64, 64, 68)] * 2
     assert model.name == "hg2-d3-cab-3d"
-    clone = HeatmapNetwork.from_config(model.get_config())
+    clone = HourglassNetwork.from_config(model.get_config())
     assert clone.get_config() == model.get_config()
     with pytest.raises(ValueError, match="preset"):
         build("hg8")

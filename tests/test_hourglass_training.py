@@ -1,4 +1,4 @@
-"""Heatmap-network training and evaluation: SDU's schedule, the loss, a tiny run, eval_hourglass."""
+"""Hourglass training and evaluation: SDU's schedule, the loss, a tiny run, eval_hourglass."""
 
 import json
 import subprocess
@@ -10,13 +10,15 @@ import pytest
 import tensorflow as tf
 
 from data.mat_annotations import read_pt3d_68
+from evaluation.evaluator import EvaluatorSettings, run_evaluator
 from evaluation.metrics import normalising_distance
-from hourglass.trainer import HourglassTrainingConfig, epoch_schedule, heatmap_loss, train
-from hourglass.training_files import load_model_description
+from families import TrainedModel
+from hourglass.family import FAMILY
+from hourglass.trainer import HourglassTrainingConfig, epoch_schedule, heatmap_loss
 from tests.conftest import template_shape, write_aflw_face
-from training.event_logs import read_scalars
+from training.logged_scalars import read_scalars
 from training.model_file import read_model_file
-from training.model_weights import model_weights
+from training.trainer import train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,8 +72,10 @@ def trained(tmp_path_factory):
         image_every=10,
         max_checkpoints=1,
     )
-    first = train(config)
-    resumed = train(HourglassTrainingConfig(**{**config.__dict__, "lr_epoch_step": (6, 11)}))
+    first = train(FAMILY, config)
+    resumed = train(
+        FAMILY, HourglassTrainingConfig(**{**config.__dict__, "lr_epoch_step": (6, 11)})
+    )
     return config, first, resumed, root
 
 
@@ -96,34 +100,28 @@ def test_resume_and_model_description(trained):
     config, _, resumed, _ = trained
     assert resumed["step"] == 22
     assert tf.train.latest_checkpoint(config.train_dir).endswith("ckpt-22")
-    model, landmark_type, reference_shape = load_model_description(config.train_dir)
+    trained = TrainedModel(config.train_dir)
+    model, landmark_type = trained.model, trained.description["landmark_type"]
     assert (model.block, model.depth, model.stacks, landmark_type) == ("resnet", 1, 2, "2d")
-    assert reference_shape.shape == (68, 2)
-    with pytest.raises(ValueError, match="a 'heatmap' model, not 'mdm'"):
+    assert trained.family is FAMILY and trained.reference_shape.shape == (68, 2)
+    with pytest.raises(ValueError, match="a 'hourglass' model, not 'mdm'"):
         read_model_file(config.train_dir, "mdm")
 
 
-def test_checkpoints_hold_every_weight(trained):
-    """Two fresh networks (different random inits) restore to identical weights, batch-norm
-    statistics included (Keras 3 layers in lists are invisible to tf.train.Checkpoint)."""
-    config, _, _, _ = trained
-    restored = []
-    for _ in range(2):
-        model, _, _ = load_model_description(config.train_dir)
-        weights = model_weights(model)
-        checkpoint = tf.train.Checkpoint(weights=weights)
-        checkpoint.restore(
-            tf.train.latest_checkpoint(config.train_dir)
-        ).assert_existing_objects_matched()
-        restored.append({path: variable.numpy() for path, variable in weights.items()})
-    assert restored[0].keys() == restored[1].keys() and len(restored[0]) > 50
-    for path, value in restored[0].items():
-        np.testing.assert_array_equal(value, restored[1][path], err_msg=path)
-    moving_means = [value for path, value in restored[0].items() if path.endswith("moving_mean")]
-    assert len(moving_means) > 10 and all(np.abs(mean).max() > 0 for mean in moving_means)
+def evaluate_in_process(train_dir, datasets, eval_dir, step, **settings) -> dict:
+    """The shared evaluator run once in this process (the script's other flags' defaults)."""
+    flags = {"boxes": settings.pop("boxes", "detector"), "normaliser": settings.pop("normaliser")}
+    assert (
+        run_evaluator(
+            EvaluatorSettings(str(train_dir), str(eval_dir), datasets, run_once=True, **flags),
+            "hourglass",
+        )
+        == 1
+    )
+    return json.loads((eval_dir / f"errors-{step:08d}.json").read_text())
 
 
-def run_evaluator(train_dir, datasets, eval_dir, *extra, step=22):
+def run_evaluator_script(train_dir, datasets, eval_dir, *extra, step=22):
     command = [
         sys.executable, str(ROOT / "eval_hourglass.py"), f"--checkpoint_dir={train_dir}",
         f"--eval_dir={eval_dir}", f"--dataset_path={datasets}", "--run_once", *extra,
@@ -135,15 +133,15 @@ def run_evaluator(train_dir, datasets, eval_dir, *extra, step=22):
 
 def test_evaluator_tags_and_normalisers(trained):
     config, _, _, root = trained
-    eye_centre = run_evaluator(config.train_dir, config.datasets, root / "eval")
+    eye_centre = run_evaluator_script(config.train_dir, config.datasets, root / "eval")
     logged = read_scalars(root / "eval")
     for tag in ["eval/mean_nme", "eval/median_nme", "eval/failure_rate_0.08", "eval/auc_0.08"]:
         assert [step for step, _ in logged[tag]] == [22]
     assert "eval/ced" in logged["_tags"]
     assert len(eye_centre["per_image"]) == 4
     # Same predictions, other normaliser: error x distance is the same mean point error.
-    inter_ocular = run_evaluator(
-        config.train_dir, config.datasets, root / "eval_io", "--normaliser=inter_ocular"
+    inter_ocular = evaluate_in_process(
+        config.train_dir, config.datasets, root / "eval_io", 22, normaliser="inter_ocular"
     )
     from data.pts import read_pts
 
@@ -168,13 +166,14 @@ def test_3d_mode_from_mat_annotations(tmp_path):
         datasets=datasets, train_dir=str(tmp_path / "train"), boxes="landmarks",
         landmark_type="3d", block="resnet", depth=1, per_batch_size=2, lr_epoch_step=(1,),
     )  # fmt: skip
-    assert train(config)["step"] == 2
-    assert load_model_description(config.train_dir)[1] == "3d"
-    extra = ("--boxes=landmarks",)
-    by_box = run_evaluator(config.train_dir, datasets, tmp_path / "eval", *extra, step=2)
-    by_eyes = run_evaluator(
-        config.train_dir, datasets, tmp_path / "eval_io", *extra, "--normaliser=inter_ocular",
-        step=2,
+    assert train(FAMILY, config)["step"] == 2
+    assert TrainedModel(config.train_dir).description["landmark_type"] == "3d"
+    by_box = run_evaluator_script(
+        config.train_dir, datasets, tmp_path / "eval", "--boxes=landmarks", step=2
+    )
+    by_eyes = evaluate_in_process(
+        config.train_dir, datasets, tmp_path / "eval_io", 2, boxes="landmarks",
+        normaliser="inter_ocular",
     )  # fmt: skip
     for path, error in by_box["per_image"].items():
         truth = read_pt3d_68(Path(path).with_suffix(".mat"))

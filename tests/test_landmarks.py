@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from data.augmentation import mirror
-from data.landmarks import MIRROR_PERMUTATION_68, bounding_box_corners, mirror_landmarks
+from data.landmarks import MIRROR_PERMUTATION_68, bounding_box_corners, mirror, mirror_landmarks
 
 
 def test_permutation_is_the_spec_involution():

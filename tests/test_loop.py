@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from training.event_logs import read_scalars
+from training.logged_scalars import read_scalars
 from training.loop import LoopSettings, _anyone_stops, run_training_loop
 
 

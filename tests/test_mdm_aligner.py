@@ -5,7 +5,6 @@ import pytest
 import tensorflow as tf
 
 from data.discovery import discover_faces
-from data.pipeline import evaluation_dataset
 from data.preprocessing import (
     evaluation_frame,
     load_face,
@@ -15,31 +14,34 @@ from data.preprocessing import (
 from data.reference_shape import build_reference_shape
 from evaluation.metrics import normalised_mean_error
 from evaluation.records import prepare_evaluation_records
+from families import load_aligner
 from mdm.aligner import MdmAligner
-from mdm.evaluator import evaluate_batches
-from mdm.model import MDM
-from mdm.moving_average import ExponentialMovingAverage
-from mdm.training_files import save_model_description
+from mdm.family import FAMILY
+from mdm.pipeline import evaluation_dataset
+from mdm.scoring import evaluate_batches
 from tests.conftest import write_afw_faces
+from training.model_file import write_model_file
 
 
 @pytest.fixture(scope="module")
 def saved_run(tmp_path_factory):
-    """A random MDM whose EMA shadows differ from its weights, saved as a train_dir."""
+    """A random MDM (14 px patches) whose EMA shadows differ from its weights, saved as a
+    train_dir."""
     root = tmp_path_factory.mktemp("aligner")
     records = discover_faces(write_afw_faces(root, count=5, seed=3))
     reference = build_reference_shape(np.stack([r.landmarks for r in records]))
     tf.keras.utils.set_random_seed(0)
-    model = MDM()
-    model.build()
-    ema = ExponentialMovingAverage(model.trainable_variables)
+    config = {"patch_size": 14}
+    model = FAMILY.build_model(config)
+    checkpoint = FAMILY.checkpoint(model)
+    ema = checkpoint.ema
     rng = np.random.default_rng(1)
-    for shadow, variable in zip(ema.shadows, model.trainable_variables, strict=True):
+    for shadow, variable in zip(ema.shadows.values(), model.trainable_variables, strict=True):
         # Large enough that the updates move the points by pixels.
         shadow.assign(variable * 0.5 + rng.normal(0, 0.05, variable.shape).astype(np.float32))
     train_dir = root / "train"
-    tf.train.Checkpoint(model=model, ema=ema).save(str(train_dir / "ckpt"))
-    save_model_description(train_dir, model, reference)
+    checkpoint.save(str(train_dir / "ckpt"))
+    write_model_file(train_dir, "mdm", {"config": config, "reference_shape": reference.tolist()})
     return root, records, reference, model, ema, train_dir
 
 
@@ -84,10 +86,13 @@ def test_uint8_and_unit_float_images_give_the_same_landmarks(saved_run):
     )
 
 
-def test_from_train_dir_holds_the_ema_weights(saved_run):
+def test_a_loaded_train_dir_holds_the_ema_weights(saved_run):
     *_, ema, train_dir = saved_run
-    aligner = MdmAligner.from_train_dir(train_dir)
-    for variable, shadow in zip(aligner.model.trainable_variables, ema.shadows, strict=True):
+    aligner = load_aligner(train_dir)
+    assert isinstance(aligner, MdmAligner)
+    for variable, shadow in zip(
+        aligner.model.trainable_variables, ema.shadows.values(), strict=True
+    ):
         np.testing.assert_array_equal(variable.numpy(), shadow.numpy())
 
 

@@ -7,8 +7,8 @@ import tensorflow as tf
 
 from data.landmarks import mirror_landmarks
 from mdm import MDM, PatchFeatureExtractor, mdm_loss, step_losses
-from mdm.evaluator import predict
 from mdm.patch_features import central_crop_slice
+from mdm.scoring import predict
 
 
 def built(**kwargs) -> MDM:

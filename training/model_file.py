@@ -1,8 +1,9 @@
 """<train_dir>/model.json: what an evaluator needs to rebuild the trained model.
 
-Each train script writes the model family ('mdm', 'heatmap'), the constructor
-arguments and whatever else is part of the model (MDM's reference shape, a
-heatmap network's landmark type); the checkpoints hold only the weights.
+The shared trainer writes the model family (a name of `families.registry`) and what
+the family's `describe` returns: the constructor arguments and whatever else is part
+of the model (the reference shape, a heatmap network's landmark type); the
+checkpoints hold only the weights (and training state).
 """
 
 import json
@@ -20,8 +21,9 @@ def write_model_file(train_dir: str | Path, family: str, description: dict) -> N
     write_json_atomically(Path(train_dir) / MODEL_FILE, {"family": family, **description})
 
 
-def read_model_file(train_dir: str | Path, family: str) -> dict:
-    """The description written by `write_model_file`; clear errors for a missing or foreign one."""
+def read_model_file(train_dir: str | Path, family: str | None = None) -> tuple[str, dict]:
+    """(family, description) as written by `write_model_file`; clear errors for a missing
+    file, or one of another family than `family` (when given)."""
     path = Path(train_dir) / MODEL_FILE
     if not path.is_file():
         raise FileNotFoundError(
@@ -29,9 +31,9 @@ def read_model_file(train_dir: str | Path, family: str) -> dict:
         )
     description = json.loads(path.read_text())
     found = description.pop("family", None)
-    if found != family:
+    if found is None or (family is not None and found != family):
         raise ValueError(f"{path}: a '{found}' model, not '{family}' (wrong evaluator?)")
-    return description
+    return found, description
 
 
 def checkpoint_to_load(train_dir: str | Path, checkpoint: str | None = None) -> str:

@@ -7,12 +7,14 @@ from training.loop import LoopSettings
 
 @dataclasses.dataclass(frozen=True)
 class RunConfig:
-    """The fields both trainers share; each trainer's config extends it."""
+    """The fields every family's training config shares (each family's config extends it)."""
 
     datasets: str
     train_dir: str
     bbs_dir: str | None = None
     boxes: str = "detector"
+    # How the records' reference shape is built (data.reference_shape.REFERENCE_ALIGNMENTS).
+    reference_alignment: str = "none"
     max_seconds: float | None = None
     seed: int = 0
     log_every: int = 10

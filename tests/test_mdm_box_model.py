@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from data.box_model import BoxPerturbationModel, normalise_boxes
+from data.convert import convert
+from data.discovery import discover_faces
+from data.preprocessing import prepare_training_face
+from mdm.box_model import BoxPerturbationModel, normalise_boxes
 
 
 def synthetic_pairs(count, seed=0):
@@ -55,10 +58,16 @@ def test_identical_boxes_give_zero_components_and_the_mean_box():
     np.testing.assert_allclose(sample, boxes, rtol=1e-5, atol=1e-3)
 
 
-def test_serialisation_round_trip():
-    model = BoxPerturbationModel.fit(*synthetic_pairs(30))
-    again = BoxPerturbationModel.from_dict(model.to_dict())
+def test_fit_to_records_is_the_fit_of_the_prepared_faces(make_dataset, tmp_path):
+    root = make_dataset({"afw": 5})
+    reference = convert(f"{root}/afw/*.png", tmp_path / "train", workers=1)["reference_shape"]
+    faces = [prepare_training_face(r, np.asarray(reference, np.float32)) for r in discover_faces(
+        f"{root}/afw/*.png")]  # fmt: skip
+    expected = BoxPerturbationModel.fit(
+        np.stack([f.landmarks for f in faces]), np.stack([f.box for f in faces])
+    )
+    model = BoxPerturbationModel.fit_to_records(tmp_path / "train")
     for name in ("mean", "components", "eigenvalues"):
-        np.testing.assert_array_equal(getattr(again, name), getattr(model, name))
+        np.testing.assert_allclose(getattr(model, name), getattr(expected, name), rtol=1e-6)
     with pytest.raises(ValueError, match="two faces"):
         BoxPerturbationModel.fit(*synthetic_pairs(1))

@@ -15,13 +15,13 @@ import tensorflow as tf
 from evaluation.metrics import normalised_mean_error
 from evaluation.per_image import collect_per_image
 from hourglass.heatmaps import decode_argmax, decode_subpixel
-from hourglass.network import HeatmapNetwork
+from hourglass.network import HourglassNetwork
 
 DECODERS = {"argmax": decode_argmax, "subpixel": decode_subpixel}
 
 
 def predict_batches(
-    model: HeatmapNetwork, batches: Iterable[dict], decoders: Iterable[str] = ("argmax",)
+    model: HourglassNetwork, batches: Iterable[dict], decoders: Iterable[str] = ("argmax",)
 ):
     """Yields (paths [B], ground truth [B, 68, 2], {decoder: predictions [B, 68, 2]}) per batch
     of `hourglass.pipeline.evaluation_dataset`; the network runs once per batch."""
@@ -38,7 +38,7 @@ def predict_batches(
 
 
 def errors_by_protocol(
-    model: HeatmapNetwork,
+    model: HourglassNetwork,
     batches: Iterable[dict],
     normalisers: Iterable[str],
     decoders: Iterable[str] = tuple(DECODERS),
@@ -61,7 +61,7 @@ def errors_by_protocol(
 
 
 def evaluate_batches(
-    model: HeatmapNetwork,
+    model: HourglassNetwork,
     batches: Iterable[dict],
     normaliser: str,
     decoder: str = "argmax",

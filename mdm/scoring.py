@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import tensorflow as tf
 
-from data.pipeline import unmirror_predictions
 from evaluation.metrics import normalised_mean_error
 from evaluation.per_image import collect_per_image
 from mdm.model import MDM
+from mdm.pipeline import unmirror_predictions
 
 
 def predict(
@@ -40,8 +40,10 @@ def evaluate_batches(
     mirrored_averaging: bool = True,
     mirror_rule: str = "corrected",
     num_examples: int | None = None,
+    normaliser: str = "inter_ocular",
 ) -> dict[str, float]:
-    """{image path: normalised error} over the batches of `evaluation_dataset`."""
+    """{image path: normalised error} over the batches of `mdm.pipeline.evaluation_dataset`
+    (the first `num_examples` when given)."""
 
     def batch_errors():
         for batch in batches:
@@ -57,7 +59,7 @@ def evaluate_batches(
                 )
             else:
                 prediction = predict(model, batch["image"], batch["initial"])
-            errors = normalised_mean_error(prediction, batch["landmarks"])
+            errors = normalised_mean_error(prediction, batch["landmarks"], normaliser)
             yield batch["path"].numpy(), errors.numpy()
 
     return collect_per_image(batch_errors(), num_examples)

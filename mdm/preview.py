@@ -1,6 +1,6 @@
 """Writes augmented training samples and their landmark patches to TensorBoard.
 
-    python -m data.preview --records=build/demo/records/train --logdir=logs/preview
+    python -m mdm.preview --records=build/demo/records/train --logdir=logs/preview
 
 A quick look at what the network will see: each sample with its ground truth
 (green) and synthetic initialisation (blue), and the 68 patches extracted around
@@ -12,8 +12,8 @@ import tensorflow as tf
 from absl import app, flags
 
 from custom_ops import extract_patches
-from data.pipeline import training_dataset
 from evaluation.drawing import GROUND_TRUTH, INITIAL, draw_landmarks, patch_mosaic
+from mdm.pipeline import training_dataset
 
 FLAGS = flags.FLAGS
 

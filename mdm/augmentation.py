@@ -9,7 +9,7 @@ import math
 
 import tensorflow as tf
 
-from data.landmarks import mirror_landmarks
+from data.geometry import apply_affine, rotation_matrix, warp_affine
 
 
 def pad_to_canvas(image, landmarks, canvas_shape, seed):
@@ -29,58 +29,6 @@ def pad_to_canvas(image, landmarks, canvas_shape, seed):
     canvas = tf.where(inside, tf.pad(image, paddings), noise)
     canvas = tf.ensure_shape(canvas, [canvas_height, canvas_width, 3])
     return canvas, landmarks + tf.cast(tf.stack([dy, dx]), tf.float32)
-
-
-def mirror(image, landmarks, rule: str = "corrected"):
-    """Left-right flip of the pixels and the landmarks (permutation included)."""
-    width = tf.shape(image)[-2]
-    return tf.reverse(image, axis=[-2]), mirror_landmarks(landmarks, width, rule)
-
-
-def apply_affine(matrix, points) -> tf.Tensor:
-    """Points [..., 2] (y, x) mapped by a 3x3 affine on homogeneous (y, x, 1)."""
-    return tf.linalg.matvec(matrix[:2, :2], points) + matrix[:2, 2]
-
-
-def warp_affine(image, matrix, output_shape) -> tf.Tensor:
-    """Warps an image so that input point p lands on output point matrix @ p.
-
-    image [H, W, C]; matrix: 3x3 affine on homogeneous (y, x, 1); output [*output_shape, C].
-    Bilinear sampling with pixel centres at integer coordinates, zero outside.
-    """
-    inverse = tf.linalg.inv(tf.cast(matrix, tf.float32))
-    # ImageProjectiveTransformV3 maps output (x, y) to input (x, y): swap the axes.
-    transform = tf.stack(
-        [
-            inverse[1, 1],
-            inverse[1, 0],
-            inverse[1, 2],
-            inverse[0, 1],
-            inverse[0, 0],
-            inverse[0, 2],
-            0.0,
-            0.0,
-        ]
-    )
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=image[None],
-        transforms=transform[None],
-        output_shape=tf.convert_to_tensor(output_shape, tf.int32),
-        fill_value=0.0,
-        interpolation="BILINEAR",
-        fill_mode="CONSTANT",
-    )[0]
-
-
-def rotation_matrix(angle, centre) -> tf.Tensor:
-    """3x3 affine on (y, x, 1): p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x).
-
-    Positive angles (radians) turn the face counter-clockwise as displayed.
-    """
-    cos, sin = tf.cos(angle), tf.sin(angle)
-    rotation = tf.stack([[cos, -sin], [sin, cos]])
-    offset = centre - tf.linalg.matvec(rotation, centre)
-    return tf.concat([tf.concat([rotation, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
 
 
 def rotate(image, landmarks, angle, centre):

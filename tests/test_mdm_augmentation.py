@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from data.augmentation import distort_colour, pad_to_canvas, rotate
+from mdm.augmentation import distort_colour, pad_to_canvas, rotate
 
 
 def test_padding_offsets_and_noise():

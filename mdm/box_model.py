@@ -9,11 +9,13 @@ and maps the normalised box back with the current ground-truth box (SPEC A.5.4).
 """
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
 from data.landmarks import bounding_box_corners
+from data.tfrecords import parse_landmarks_and_box, shard_paths
 
 EIGENVALUE_EPS = 1e-10
 
@@ -64,6 +66,16 @@ class BoxPerturbationModel:
         keep = eigenvalues > EIGENVALUE_EPS * max(eigenvalues[0], EIGENVALUE_EPS)
         return cls(mean, eigenvectors[:, keep].T.reshape(-1, mean.size), eigenvalues[keep].copy())
 
+    @classmethod
+    def fit_to_records(cls, directory: str | Path) -> "BoxPerturbationModel":
+        """Fits the model to the ground truths and detector boxes of a converted training set
+        (its images are not decoded)."""
+        faces = list(tf.data.TFRecordDataset(shard_paths(directory)).map(parse_landmarks_and_box))
+        return cls.fit(
+            np.stack([face["landmarks"].numpy() for face in faces]),
+            np.stack([face["box"].numpy() for face in faces]),
+        )
+
     def sample(self, landmarks, seed) -> tf.Tensor:
         """Synthetic detector boxes around ground truths.
 
@@ -82,15 +94,3 @@ class BoxPerturbationModel:
         offsets = tf.reduce_sum(weights[:, :, None] * tf.constant(self.components, tf.float32), 1)
         normalised = tf.constant(self.mean, tf.float32) + offsets
         return denormalise_boxes(tf.reshape(normalised, [batch, 4, 2]), landmarks)
-
-    def to_dict(self) -> dict:
-        return {key: value.tolist() for key, value in dataclasses.asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, config: dict) -> "BoxPerturbationModel":
-        mean = np.asarray(config["mean"], np.float64)
-        return cls(
-            mean=mean,
-            components=np.asarray(config["components"], np.float64).reshape(-1, mean.size),
-            eigenvalues=np.asarray(config["eigenvalues"], np.float64),
-        )

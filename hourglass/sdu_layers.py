@@ -1,4 +1,5 @@
-"""Layer factories with the SDU code's conventions (SPEC B.3, B.5).
+"""Layers with the SDU code's conventions (SPEC B.3, B.5): conv / BN factories, the
+replica-averaged BatchNorm, and ConvBNReLU, the unit every block is made of.
 
 Convolutions: no bias unless asked, 'same' padding, MXNet's Xavier(gaussian,
 in, 2) = He normal, untruncated. Batch norm: momentum 0.9, epsilon 2e-5,
@@ -49,3 +50,34 @@ class BatchNorm(keras.layers.BatchNormalization):
 
 def batch_norm(name: str) -> BatchNorm:
     return BatchNorm(momentum=0.9, epsilon=2e-5, name=name)
+
+
+@keras.saving.register_keras_serializable(package="hourglass")
+class ConvBNReLU(keras.layers.Layer):
+    """Conv (no bias) -> BN -> ReLU (no ReLU with activate=False).
+
+    depthwise=True: one 3x3 filter per input channel (MXNet num_group = channels;
+    a native depthwise op, where a grouped Conv2D would be XLA-compiled on CPU).
+    """
+
+    def __init__(
+        self, filters: int, kernel: int, activate: bool = True, depthwise: bool = False, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.filters, self.kernel = filters, kernel
+        self.activate, self.depthwise = activate, depthwise
+        self.conv = depthwise_conv("conv") if depthwise else conv(filters, kernel, "conv")
+        self.bn = batch_norm("bn")
+
+    def call(self, x, training=None):
+        y = self.bn(self.conv(x), training=training)
+        return keras.ops.relu(y) if self.activate else y
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel": self.kernel,
+            "activate": self.activate,
+            "depthwise": self.depthwise,
+        }

@@ -5,7 +5,7 @@ import pytest
 import tensorflow as tf
 
 from data.convert import convert
-from data.pipeline import (
+from mdm.pipeline import (
     AugmentationConfig,
     evaluation_dataset,
     training_dataset,

@@ -1,11 +1,12 @@
-"""tf.data pipelines over converted TFRecords (see `data.convert`).
+"""MDM's tf.data pipelines over the converted TFRecords (see `data.convert`).
 
 Training (SPEC A.5): shuffle with reshuffling each epoch (the original drew
 with replacement), pad to the set's canvas with noise, mirror (p=0.5), rotate
 about the landmark centroid (p=0.5, sigma=10 degrees), synthetic initialisation
-from the PCA box model, colour distortion, batch. Evaluation (A.8): each image
-once, in file order, zero-padded at bottom/right to the batch maximum, with the
-mirrored image and initialisation when asked (for mirrored averaging).
+from the PCA box model (fitted to the records' boxes), colour distortion, batch.
+Evaluation (A.8): each image once, in file order, zero-padded at bottom/right to the
+batch maximum, with the mirrored image and initialisation when asked (for mirrored
+averaging).
 """
 
 import dataclasses
@@ -13,11 +14,11 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
-from data.augmentation import distort_colour, mirror, pad_to_canvas, random_angle, rotate
-from data.box_model import BoxPerturbationModel
-from data.landmarks import MIRROR_RULES, mirror_landmarks
+from data.landmarks import MIRROR_RULES, mirror, mirror_landmarks
 from data.reference_shape import align_reference_to_box
-from data.tfrecords import parse_face, read_metadata, shard_paths
+from data.tfrecords import parse_face, read_metadata, seeded_training_records, shard_paths
+from mdm.augmentation import distort_colour, pad_to_canvas, random_angle, rotate
+from mdm.box_model import BoxPerturbationModel
 
 ROTATION_CENTRES = ("current", "original")
 
@@ -76,24 +77,6 @@ def augment_example(
     return {"image": image, "landmarks": landmarks, "initial": initial}
 
 
-def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
-    """Endless (serialised example, per-example stateless seed [2]) pairs.
-
-    The examples are cached in memory and reshuffled every epoch; the seeds come
-    from one integer, so the whole stream is reproducible.
-    """
-    metadata = read_metadata(directory)
-    if metadata["split"] != "train":
-        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
-    examples = (
-        tf.data.TFRecordDataset(shard_paths(directory))
-        .cache()
-        .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-    )
-    return tf.data.Dataset.zip(examples, tf.data.Dataset.random(seed=seed).batch(2))
-
-
 def training_dataset(
     directory: str,
     batch_size: int = 60,
@@ -105,7 +88,7 @@ def training_dataset(
     metadata = read_metadata(directory)
     canvas_shape = tuple(metadata["canvas_shape"])
     reference_shape = np.asarray(metadata["reference_shape"], np.float32)
-    box_model = BoxPerturbationModel.from_dict(metadata["box_model"])
+    box_model = BoxPerturbationModel.fit_to_records(directory)
 
     def augment(serialised, example_seed):
         return augment_example(

@@ -8,10 +8,10 @@ import subprocess
 import numpy as np
 import tensorflow as tf
 
-from hourglass.training_files import load_model_description
+from families import TrainedModel
+from hourglass.family import FAMILY
 from tests.conftest import ROOT, small_hourglass_command, write_afw_faces
-from training.event_logs import read_scalars
-from training.model_weights import model_weights
+from training.logged_scalars import read_scalars
 
 
 def free_port() -> int:
@@ -60,9 +60,7 @@ def test_two_workers_hold_identical_weights(tmp_path):
             chief_reader.get_tensor(name), other_reader.get_tensor(name), err_msg=name
         )
     # The chief's checkpoint restores into a fresh network; only the chief logged.
-    model, _, _ = load_model_description(train_dir)
-    tf.train.Checkpoint(weights=model_weights(model)).restore(
-        chief
-    ).assert_existing_objects_matched()
+    model = TrainedModel(train_dir).model
+    FAMILY.checkpoint(model).restore(chief).assert_existing_objects_matched()
     assert [step for step, _ in read_scalars(train_dir)["loss/total"]] == [1, 2, 3]
     assert not list((train_dir / "workers").rglob("events.out.tfevents*"))

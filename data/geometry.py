@@ -1,0 +1,73 @@
+"""Geometry every family shares: 3x3 affines on homogeneous (y, x, 1), the one bilinear
+warp, rotations about a point and the least-squares similarity between point sets.
+
+Points are (y, x) = (row, column) with pixel centres at integer coordinates.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+
+def apply_affine(matrix, points) -> tf.Tensor:
+    """Points [..., 2] (y, x) mapped by a 3x3 affine on homogeneous (y, x, 1)."""
+    return tf.linalg.matvec(matrix[:2, :2], points) + matrix[:2, 2]
+
+
+def warp_affine(image, matrix, output_shape) -> tf.Tensor:
+    """Warps an image so that input point p lands on output point matrix @ p.
+
+    image [H, W, C]; matrix: 3x3 affine on homogeneous (y, x, 1); output [*output_shape, C].
+    Bilinear sampling with pixel centres at integer coordinates, zero outside.
+    """
+    inverse = tf.linalg.inv(tf.cast(matrix, tf.float32))
+    # ImageProjectiveTransformV3 maps output (x, y) to input (x, y): swap the axes.
+    transform = tf.stack(
+        [
+            inverse[1, 1],
+            inverse[1, 0],
+            inverse[1, 2],
+            inverse[0, 1],
+            inverse[0, 0],
+            inverse[0, 2],
+            0.0,
+            0.0,
+        ]
+    )
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=image[None],
+        transforms=transform[None],
+        output_shape=tf.convert_to_tensor(output_shape, tf.int32),
+        fill_value=0.0,
+        interpolation="BILINEAR",
+        fill_mode="CONSTANT",
+    )[0]
+
+
+def rotation_matrix(angle, centre) -> tf.Tensor:
+    """3x3 affine on (y, x, 1): p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x).
+
+    Positive angles (radians) turn the face counter-clockwise as displayed.
+    """
+    cos, sin = tf.cos(angle), tf.sin(angle)
+    rotation = tf.stack([[cos, -sin], [sin, cos]])
+    offset = centre - tf.linalg.matvec(rotation, centre)
+    return tf.concat([tf.concat([rotation, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
+
+
+def similarity_matrix(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The least-squares similarity (no reflection) taking points `source` onto `target`.
+
+    source, target: [n, 2] in the same (y, x) order. Returns a 3x3 affine on
+    homogeneous (y, x, 1) (Umeyama's solution, as skimage's SimilarityTransform).
+    """
+    source, target = np.asarray(source, np.float64), np.asarray(target, np.float64)
+    source_mean, target_mean = source.mean(0), target.mean(0)
+    source_centred, target_centred = source - source_mean, target - target_mean
+    u, singular, vt = np.linalg.svd(target_centred.T @ source_centred)
+    correction = np.diag([1.0, np.sign(np.linalg.det(u @ vt))])
+    rotation = u @ correction @ vt
+    scale = np.sum(singular * np.diag(correction)) / np.sum(source_centred**2)
+    matrix = np.eye(3)
+    matrix[:2, :2] = scale * rotation
+    matrix[:2, 2] = target_mean - scale * rotation @ source_mean
+    return matrix

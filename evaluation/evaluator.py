@@ -1,0 +1,111 @@
+"""The checkpoint-watching evaluator every eval script runs, for any registered family.
+
+    eval_<family>.py: its own flags, then evaluator_main(family name, its options)
+
+It waits for the training directory (unless --run_once), rebuilds the model from
+model.json (`families.TrainedModel`), converts the test faces once under
+<eval_dir>/records with the model's reference shape, and for each new checkpoint
+restores its inference weights, scores every face (`ModelFamily.score`) and reports
+(TensorBoard, errors-<step>.json, a console line).
+"""
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import tensorflow as tf
+from absl import app, flags
+
+from data.errors import exit_on_data_error
+from data.flags import define_box_flags
+from evaluation.checkpoint_watcher import wait_for_training, watch
+from evaluation.metrics import NORMALISERS
+from evaluation.records import prepare_evaluation_records
+from evaluation.report import report_checkpoint
+from families.trained_model import TrainedModel
+
+FLAGS = flags.FLAGS
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluatorSettings:
+    """The shared evaluator flags' values."""
+
+    checkpoint_dir: str
+    eval_dir: str
+    dataset_path: str
+    eval_interval_secs: float = 300
+    run_once: bool = False
+    num_examples: int | None = None
+    bbs_dir: str | None = None
+    boxes: str = "detector"
+    batch_size: int | None = None
+    normaliser: str | None = None
+    timeout_secs: float | None = None
+
+
+def define_evaluator_flags(checkpoint_dir: str, eval_dir: str, batch_size: int) -> None:
+    """The original eval script's flags (with these defaults), the box flags, --batch_size,
+    --normaliser and --timeout_secs."""
+    flags.DEFINE_string("checkpoint_dir", checkpoint_dir, "Training directory to watch.")
+    flags.DEFINE_string("eval_dir", eval_dir, "Where results and logs go.")
+    flags.DEFINE_string("dataset_path", None, "Colon-separated test image globs.", required=True)
+    flags.DEFINE_float("eval_interval_secs", 300, "Seconds between checks for checkpoints.")
+    flags.DEFINE_boolean("run_once", False, "Evaluate the latest checkpoint and exit.")
+    flags.DEFINE_integer("num_examples", None, "Evaluate only the first N faces (each once).")
+    define_box_flags()
+    flags.DEFINE_integer("batch_size", batch_size, "Faces per batch.")
+    flags.DEFINE_enum(
+        "normaliser", None, NORMALISERS, "NME normaliser (default: the model family's)."
+    )
+    flags.DEFINE_float("timeout_secs", None, "Stop after this long without a new checkpoint.")
+
+
+def settings_from_flags() -> EvaluatorSettings:
+    names = [field.name for field in dataclasses.fields(EvaluatorSettings)]
+    return EvaluatorSettings(**{name: getattr(FLAGS, name) for name in names})
+
+
+def evaluator_main(
+    family: str, define_flags: Callable[[], None], options: Callable[[], dict]
+) -> None:
+    """An eval script's `__main__`: the shared and the family's flags, then `run_evaluator`
+    under absl, bad input reported as one line (exit code 2). `options()` gives the family's
+    scoring options from its flags."""
+    define_flags()
+    app.run(
+        exit_on_data_error(lambda argv: run_evaluator(settings_from_flags(), family, **options()))
+    )
+
+
+def run_evaluator(settings: EvaluatorSettings, family: str | None = None, **options) -> int:
+    """Reports every new checkpoint of settings.checkpoint_dir (a `family` model when given);
+    returns how many were evaluated."""
+    if not settings.run_once and not wait_for_training(
+        settings.checkpoint_dir, settings.eval_interval_secs, settings.timeout_secs
+    ):
+        return 0
+    eval_dir = Path(settings.eval_dir)
+    eval_dir.mkdir(parents=True, exist_ok=True)
+    trained = TrainedModel(settings.checkpoint_dir, family)
+    records = prepare_evaluation_records(
+        settings.dataset_path, eval_dir, trained.reference_shape, settings.bbs_dir,
+        settings.boxes,
+    )  # fmt: skip
+    writer = tf.summary.create_file_writer(str(eval_dir))
+
+    def evaluate(path: str, step: int) -> None:
+        errors = trained.restore(path).score(
+            records, normaliser=settings.normaliser, batch_size=settings.batch_size,
+            num_examples=settings.num_examples, **options,
+        )  # fmt: skip
+        report_checkpoint(writer, eval_dir, path, step, errors)
+
+    return watch(
+        settings.checkpoint_dir,
+        str(eval_dir),
+        evaluate,
+        settings.eval_interval_secs,
+        settings.run_once,
+        settings.timeout_secs,
+    )

@@ -1,0 +1,135 @@
+"""The family contract: what every model family provides to the shared trainer, evaluator,
+loader, aligners, bench and tests.
+
+A family is one folder (mdm/, hourglass/, ...) with a `family.py` whose `FAMILY` object
+subclasses `ModelFamily`, one line in `families.registry`, and its two scripts
+(`train_<name>.py`, `eval_<name>.py`). Nothing outside the folder branches on its name.
+
+A trained model lives in a train_dir: model.json (`{"family": name, "config": {...},
+"reference_shape": [[y, x] * 68], ...}`: whatever `describe` wrote) and checkpoints of
+the object `checkpoint` makes. Landmarks are (y, x) pixels everywhere.
+"""
+
+import abc
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from training.loop import ReplicaStep, SummaryWriter
+from training.model_weights import model_weights
+from training.run_config import RunConfig
+
+
+class Aligner(Protocol):
+    """Whole images + face boxes -> landmarks."""
+
+    def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
+        """images: N arrays [H, W] or [H, W, 1|3|4] (uint8, uint16 or floats in [0, 1]);
+        boxes: [N, 4, 2] (y, x) corners. Returns float32 [N, 68, 2] (y, x) image pixels."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingParts:
+    """One run's family-specific pieces for `training.trainer.train` (made in the
+    strategy's scope). `batch_size` is per replica; `replica_step` as in `training.loop`."""
+
+    model: keras.Model
+    optimizer: keras.optimizers.Optimizer
+    checkpoint: tf.train.Checkpoint
+    replica_step: ReplicaStep
+    make_dataset: Callable[[int], tf.data.Dataset]
+    loss_names: Sequence[str]
+    batch_size: int
+    max_steps: int
+    write_images: SummaryWriter | None = None
+    write_summaries: SummaryWriter | None = None
+
+
+class ModelFamily(abc.ABC):
+    """What a model family provides. Subclasses set the class attributes and fill the
+    abstract methods; the rest has defaults that fit most families."""
+
+    name: str  # model.json's "family", the folder, the scripts' suffix
+    config_class: type[RunConfig]  # the training config; its defaults are the original's
+    # The smallest configuration that still runs every piece (tests and demos):
+    # RunConfig fields and model settings, given to `config_class`.
+    smoke_settings: dict = {}
+
+    @abc.abstractmethod
+    def build_model(self, config: dict) -> keras.Model:
+        """The model of model.json's "config", its weights created."""
+
+    @abc.abstractmethod
+    def describe(self, model: keras.Model, config: RunConfig, metadata: dict) -> dict:
+        """model.json's content (without "family") for a model trained with `config` on
+        records with `metadata`: {"config": constructor arguments, "reference_shape", ...}."""
+
+    def checkpoint(
+        self, model: keras.Model, optimizer: keras.optimizers.Optimizer | None = None
+    ) -> tf.train.Checkpoint:
+        """THE checkpoint object of the family's models, for trainer, loader, evaluator, bench
+        and tests alike: every weight keyed by its path in the model
+        (`training.model_weights`), the family's `extra_state`, and the optimiser when
+        training."""
+        state = self.extra_state(model) | ({"optimizer": optimizer} if optimizer else {})
+        return tf.train.Checkpoint(weights=model_weights(model), **state)
+
+    def extra_state(self, model: keras.Model) -> dict[str, tf.Module]:
+        """State checkpointed beside the weights (default none; MDM: its weight average,
+        keyed by weight path too), reachable as attributes of the checkpoint object."""
+        del model
+        return {}
+
+    def use_inference_weights(self, checkpoint: tf.train.Checkpoint) -> None:
+        """After a restore: put the weights the family evaluates with into the model
+        (default: those saved; MDM: its moving average)."""
+        del checkpoint
+
+    @abc.abstractmethod
+    def training_parts(
+        self, config: RunConfig, records: Path, metadata: dict, replicas: int
+    ) -> TrainingParts:
+        """Model, optimiser, checkpoint (from `checkpoint`), replica step, data and summaries
+        of one run on the converted training `records`."""
+
+    @abc.abstractmethod
+    def score(
+        self,
+        model: keras.Model,
+        description: dict,
+        records: Path,
+        normaliser: str | None = None,
+        batch_size: int | None = None,
+        num_examples: int | None = None,
+        **options,
+    ) -> dict[str, float]:
+        """{image path: normalised error} of each face of the converted evaluation `records`
+        (once each; the first `num_examples` when given). normaliser None: the family's
+        default; options: the family's own evaluation settings (its eval flags)."""
+
+    @abc.abstractmethod
+    def aligner(self, model: keras.Model, description: dict, **options) -> Aligner:
+        """The whole-image aligner of a model."""
+
+    @abc.abstractmethod
+    def display_name(self, description: dict) -> str:
+        """The model's name in tables, e.g. 'MDM (patch 30)', 'Hourglass2(d=3)-CAB'."""
+
+    @abc.abstractmethod
+    def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
+        """Flags of `train_<name>.py` for a training-throughput run of at least `steps`
+        steps at the original's batch on `num_faces` faces; one of them is
+        `--<batch flag>=<n>` (bench.speed reads the batch from it)."""
+
+    @property
+    def train_script(self) -> str:
+        return f"train_{self.name}.py"
+
+    @property
+    def eval_script(self) -> str:
+        return f"eval_{self.name}.py"

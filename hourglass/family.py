@@ -1,0 +1,80 @@
+"""The stacked Hourglass / SAT heatmap networks as a registered model family.
+
+model.json: {"family": "hourglass", "config": HourglassNetwork's constructor arguments,
+"landmark_type": "2d" | "3d", "reference_shape": the training mean shape [68, 2] (y, x),
+which sets the scale of the evaluation records (SPEC A.8 conversion)}.
+Checkpoints: the weights keyed by path (BN statistics included), Nadam's state while
+training.
+"""
+
+from pathlib import Path
+
+from families.contract import ModelFamily, TrainingParts
+from hourglass.aligner import HourglassAligner
+from hourglass.network import HourglassNetwork
+from hourglass.pipeline import evaluation_dataset
+from hourglass.presets import LANDMARK_NORMALISERS, build_network, display_name
+from hourglass.scoring import evaluate_batches
+from hourglass.trainer import HourglassTrainingConfig, training_parts
+
+CONSTRUCTOR_KEYS = ("topology", "block", "depth", "stacks", "num_landmarks", "filters")
+
+
+class HourglassFamily(ModelFamily):
+    name = "hourglass"
+    config_class = HourglassTrainingConfig
+    # 4 faces, batch 2: 2 steps an epoch; one epoch.
+    smoke_settings = {
+        "block": "resnet", "depth": 1, "stacks": 1, "per_batch_size": 2, "lr_epoch_step": (1,),
+    }  # fmt: skip
+
+    def build_model(self, config: dict) -> HourglassNetwork:
+        return build_network(**config)
+
+    def describe(
+        self, model: HourglassNetwork, config: HourglassTrainingConfig, metadata: dict
+    ) -> dict:
+        return {
+            "config": {key: model.get_config()[key] for key in CONSTRUCTOR_KEYS},
+            "landmark_type": config.landmark_type,
+            "reference_shape": metadata["reference_shape"],
+        }
+
+    def training_parts(
+        self, config: HourglassTrainingConfig, records: Path, metadata: dict, replicas: int
+    ) -> TrainingParts:
+        return training_parts(self, config, records, metadata, replicas)
+
+    def score(
+        self,
+        model: HourglassNetwork,
+        description: dict,
+        records: Path,
+        normaliser: str | None = None,
+        batch_size: int | None = None,
+        num_examples: int | None = None,
+        decoder: str = "argmax",
+        crop: str = "box",
+    ) -> dict[str, float]:
+        """Detector-box crops and SDU's argmax by default; the normaliser defaults to the
+        landmark type's (2D: eye-centre distance, 3D: sqrt(w h) of the ground-truth box)."""
+        landmark_type = description["landmark_type"]
+        dataset = evaluation_dataset(str(records), batch_size or 32, crop, landmark_type)
+        return evaluate_batches(
+            model, dataset, normaliser or LANDMARK_NORMALISERS[landmark_type], decoder,
+            num_examples,
+        )  # fmt: skip
+
+    def aligner(self, model, description: dict, **options) -> HourglassAligner:
+        return HourglassAligner(model, **options)
+
+    def display_name(self, description: dict) -> str:
+        return display_name(**description["config"])
+
+    def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
+        # Trains to an epoch boundary: enough epochs of SDU's batch 16 for `steps` steps.
+        epochs = -(-steps // max(num_faces // 16, 1))
+        return ["--per_batch_size=16", f"--lr_epoch_step={epochs}"]
+
+
+FAMILY = HourglassFamily()

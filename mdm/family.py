@@ -1,0 +1,88 @@
+"""MDM as a registered model family (`families.contract`).
+
+model.json: {"family": "mdm", "config": MDM's constructor arguments,
+"reference_shape": the training mean shape [68, 2] (y, x), part of the model (SPEC A.2)}.
+Checkpoints: the weights and their exponential moving average ("ema"), both keyed by
+weight path, and Adam's state while training. Evaluation and the aligner use the
+averaged weights, as the original evaluated.
+"""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from families.contract import ModelFamily, TrainingParts
+from mdm.aligner import MdmAligner
+from mdm.model import MDM
+from mdm.moving_average import ExponentialMovingAverage
+from mdm.pipeline import evaluation_dataset
+from mdm.scoring import evaluate_batches
+from mdm.trainer import MdmTrainingConfig, training_parts
+from training.model_weights import model_weights
+
+CONSTRUCTOR_KEYS = ("num_landmarks", "patch_size", "num_iterations", "hidden_units", "patch_mode")
+
+
+class MdmFamily(ModelFamily):
+    name = "mdm"
+    config_class = MdmTrainingConfig
+    smoke_settings = {"batch_size": 2, "max_steps": 2, "patch_size": 14, "hidden_units": 32}
+
+    def build_model(self, config: dict) -> MDM:
+        model = MDM(**config)
+        model.build()
+        return model
+
+    def describe(self, model: MDM, config: MdmTrainingConfig, metadata: dict) -> dict:
+        return {
+            "config": {key: model.get_config()[key] for key in CONSTRUCTOR_KEYS},
+            "reference_shape": np.asarray(metadata["reference_shape"], np.float32).tolist(),
+        }
+
+    def extra_state(self, model: MDM) -> dict[str, tf.Module]:
+        return {"ema": ExponentialMovingAverage(model_weights(model, trainable_only=True))}
+
+    def use_inference_weights(self, checkpoint: tf.train.Checkpoint) -> None:
+        for path, shadow in checkpoint.ema.shadows.items():
+            checkpoint.weights[path].assign(shadow)
+
+    def training_parts(
+        self, config: MdmTrainingConfig, records: Path, metadata: dict, replicas: int
+    ) -> TrainingParts:
+        return training_parts(self, config, records, replicas)
+
+    def score(
+        self,
+        model: MDM,
+        description: dict,
+        records: Path,
+        normaliser: str | None = None,
+        batch_size: int | None = None,
+        num_examples: int | None = None,
+        mirrored_averaging: bool = True,
+        mirror_rule: str = "corrected",
+    ) -> dict[str, float]:
+        """Mirrored averaging (the original's evaluation) unless switched off; inter-ocular
+        NME by default."""
+        dataset = evaluation_dataset(
+            str(records), batch_size or 60, mirrored_averaging, mirror_rule
+        )
+        return evaluate_batches(
+            model, dataset, mirrored_averaging, mirror_rule, num_examples,
+            normaliser or "inter_ocular",
+        )  # fmt: skip
+
+    def aligner(self, model: keras.Model, description: dict, **options) -> MdmAligner:
+        return MdmAligner(model, description["reference_shape"], **options)
+
+    def display_name(self, description: dict) -> str:
+        return f"MDM (patch {description['config']['patch_size']})"
+
+    def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
+        del num_faces
+        return ["--batch_size=60", f"--max_steps={steps}"]
+
+
+FAMILY = MdmFamily()

@@ -1,0 +1,51 @@
+"""Training any registered family: records, model.json, the shared loop.
+
+    train(get_family("mdm"), MdmTrainingConfig(datasets=..., train_dir=...))
+
+The family supplies its pieces (`ModelFamily.training_parts`); everything else is
+the same for every family: the strategy, the converted records under
+<train_dir>/records (once; a resume must use the same faces), model.json (chief
+only) and `training.loop.run_training_loop`.
+"""
+
+from pathlib import Path
+
+from data.tfrecords import read_metadata
+from families.contract import ModelFamily
+from training.distribution import is_chief, make_strategy
+from training.loop import run_training_loop
+from training.model_file import write_model_file
+from training.records import prepare_training_records
+from training.run_config import RunConfig
+
+
+def train(family: ModelFamily, config: RunConfig) -> dict:
+    """Trains (or resumes) `family` with `config`; returns {'step', 'loss'} of the last step.
+
+    Batch sizes are per replica (see `training.distribution`).
+    """
+    strategy = make_strategy(config.strategy)
+    chief, replicas = is_chief(strategy), strategy.num_replicas_in_sync
+    records = prepare_training_records(
+        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment,
+        config.boxes, chief,
+    )  # fmt: skip
+    metadata = read_metadata(records)
+    with strategy.scope():
+        parts = family.training_parts(config, records, metadata, replicas)
+    if chief:
+        Path(config.train_dir).mkdir(parents=True, exist_ok=True)
+        write_model_file(
+            config.train_dir, family.name, family.describe(parts.model, config, metadata)
+        )
+    return run_training_loop(
+        config.loop_settings(parts.batch_size * replicas, parts.max_steps),
+        strategy,
+        parts.checkpoint,
+        parts.optimizer,
+        parts.replica_step,
+        parts.make_dataset,
+        parts.loss_names,
+        write_images=parts.write_images,
+        write_summaries=parts.write_summaries,
+    )
