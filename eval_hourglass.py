@@ -18,8 +18,6 @@ from evaluation.evaluator import define_evaluator_flags, evaluator_main
 from hourglass.pipeline import CROPS
 from hourglass.scoring import DECODERS
 
-FLAGS = flags.FLAGS
-
 
 def define_flags() -> None:
     define_evaluator_flags("ckpt/hourglass", "ckpt/hourglass_eval", batch_size=32)
@@ -29,9 +27,5 @@ def define_flags() -> None:
     )
 
 
-def options() -> dict:
-    return {"decoder": FLAGS.decoder, "crop": FLAGS.crop}
-
-
 if __name__ == "__main__":
-    evaluator_main("hourglass", define_flags, options)
+    evaluator_main("hourglass", define_flags, ("decoder", "crop"))

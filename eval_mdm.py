@@ -14,8 +14,6 @@ from absl import flags
 from data.landmarks import MIRROR_RULES
 from evaluation.evaluator import define_evaluator_flags, evaluator_main
 
-FLAGS = flags.FLAGS
-
 
 def define_flags() -> None:
     define_evaluator_flags("ckpt/train", "ckpt/eval", batch_size=60)
@@ -25,9 +23,5 @@ def define_flags() -> None:
     )
 
 
-def options() -> dict:
-    return {"mirrored_averaging": FLAGS.mirrored_averaging, "mirror_rule": FLAGS.mirror_rule}
-
-
 if __name__ == "__main__":
-    evaluator_main("mdm", define_flags, options)
+    evaluator_main("mdm", define_flags, ("mirrored_averaging", "mirror_rule"))

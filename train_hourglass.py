@@ -10,18 +10,14 @@ the SDU README does. Faces are converted once to TFRecords under
 <train_dir>/records; checkpoints, model.json and TensorBoard logs go to --train_dir.
 """
 
-from absl import app, flags
+from absl import flags
 
-from data.errors import exit_on_data_error
 from hourglass.blocks import BLOCKS
 from hourglass.family import FAMILY
 from hourglass.network import TOPOLOGIES
 from hourglass.presets import LANDMARK_TYPES
-from hourglass.trainer import HourglassTrainingConfig
-from training.flags import define_run_flags, run_flag_values
-from training.trainer import train
-
-FLAGS = flags.FLAGS
+from training.flags import define_run_flags
+from training.trainer import training_main
 
 
 def define_flags() -> None:
@@ -43,27 +39,5 @@ def define_flags() -> None:
     define_run_flags(seed=727)
 
 
-def main(argv: list[str]) -> None:
-    del argv
-    train(
-        FAMILY,
-        HourglassTrainingConfig(
-            datasets=FLAGS.datasets,
-            train_dir=FLAGS.train_dir,
-            network=FLAGS.network,
-            block=FLAGS.block,
-            depth=FLAGS.depth,
-            stacks=FLAGS.stacks,
-            landmark_type=FLAGS.landmark_type,
-            sigma=FLAGS.sigma,
-            lr=FLAGS.lr,
-            lr_epoch_step=tuple(int(epoch) for epoch in FLAGS.lr_epoch_step),
-            per_batch_size=FLAGS.per_batch_size,
-            **run_flag_values(),
-        ),
-    )
-
-
 if __name__ == "__main__":
-    define_flags()
-    app.run(exit_on_data_error(main))
+    training_main(FAMILY, define_flags)

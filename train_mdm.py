@@ -8,16 +8,12 @@ The faces are converted once to TFRecords under <train_dir>/records; checkpoints
 TensorBoard logs go to --train_dir.
 """
 
-from absl import app, flags
+from absl import flags
 
-from data.errors import exit_on_data_error
 from data.reference_shape import REFERENCE_ALIGNMENTS
 from mdm.family import FAMILY
-from mdm.trainer import MdmTrainingConfig
-from training.flags import define_run_flags, run_flag_values
-from training.trainer import train
-
-FLAGS = flags.FLAGS
+from training.flags import define_run_flags
+from training.trainer import training_main
 
 
 def define_flags() -> None:
@@ -41,26 +37,5 @@ def define_flags() -> None:
     )  # fmt: skip
 
 
-def main(argv: list[str]) -> None:
-    del argv
-    train(
-        FAMILY,
-        MdmTrainingConfig(
-            datasets=FLAGS.datasets,
-            train_dir=FLAGS.train_dir,
-            batch_size=FLAGS.batch_size,
-            initial_learning_rate=FLAGS.initial_learning_rate,
-            learning_rate_decay_factor=FLAGS.learning_rate_decay_factor,
-            decay_steps=FLAGS.decay_steps,
-            max_steps=FLAGS.max_steps,
-            patch_size=FLAGS.patch_size,
-            pretrained_model_checkpoint_path=FLAGS.pretrained_model_checkpoint_path or None,
-            reference_alignment=FLAGS.reference_alignment,
-            **run_flag_values(),
-        ),
-    )
-
-
 if __name__ == "__main__":
-    define_flags()
-    app.run(exit_on_data_error(main))
+    training_main(FAMILY, define_flags)

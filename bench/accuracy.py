@@ -35,7 +35,7 @@ from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
-from families import load_trained_model
+from families import ScoreSettings, load_trained_model
 
 FLAGS = flags.FLAGS
 MIN_IOU = 0.3
@@ -103,7 +103,7 @@ def trained_model_method(train_dir: str):
 
     def errors(datasets: str, bbs_dir: str, work: Path) -> dict[str, float]:
         records = prepare_evaluation_records(datasets, work, trained.reference_shape, bbs_dir)
-        return trained.score(records, normaliser="inter_ocular")
+        return trained.score(records, ScoreSettings(normaliser="inter_ocular"))
 
     return f"{trained.display_name} ({Path(trained.checkpoint_path).name})", errors
 

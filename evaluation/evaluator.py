@@ -10,7 +10,7 @@ restores its inference weights, scores every face (`ModelFamily.score`) and repo
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import tensorflow as tf
@@ -22,6 +22,7 @@ from evaluation.checkpoint_watcher import wait_for_training, watch
 from evaluation.metrics import NORMALISERS
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import report_checkpoint
+from families.contract import ScoreSettings
 from families.trained_model import TrainedModel
 
 FLAGS = flags.FLAGS
@@ -67,15 +68,19 @@ def settings_from_flags() -> EvaluatorSettings:
 
 
 def evaluator_main(
-    family: str, define_flags: Callable[[], None], options: Callable[[], dict]
+    family: str, define_flags: Callable[[], None], option_flags: Sequence[str] = ()
 ) -> None:
     """An eval script's `__main__`: the shared and the family's flags, then `run_evaluator`
-    under absl, bad input reported as one line (exit code 2). `options()` gives the family's
-    scoring options from its flags."""
+    under absl, bad input reported as one line (exit code 2). `option_flags` name the
+    family's own flags, passed to its `score` as keyword arguments of the same names."""
     define_flags()
-    app.run(
-        exit_on_data_error(lambda argv: run_evaluator(settings_from_flags(), family, **options()))
-    )
+
+    def main(argv: list[str]) -> None:
+        del argv
+        options = {name: getattr(FLAGS, name) for name in option_flags}
+        run_evaluator(settings_from_flags(), family, **options)
+
+    app.run(exit_on_data_error(main))
 
 
 def run_evaluator(settings: EvaluatorSettings, family: str | None = None, **options) -> int:
@@ -93,12 +98,10 @@ def run_evaluator(settings: EvaluatorSettings, family: str | None = None, **opti
         settings.boxes,
     )  # fmt: skip
     writer = tf.summary.create_file_writer(str(eval_dir))
+    score_settings = ScoreSettings(settings.normaliser, settings.batch_size, settings.num_examples)
 
     def evaluate(path: str, step: int) -> None:
-        errors = trained.restore(path).score(
-            records, normaliser=settings.normaliser, batch_size=settings.batch_size,
-            num_examples=settings.num_examples, **options,
-        )  # fmt: skip
+        errors = trained.restore(path).score(records, score_settings, **options)
         report_checkpoint(writer, eval_dir, path, step, errors)
 
     return watch(

@@ -50,6 +50,20 @@ class TrainingParts:
     write_summaries: SummaryWriter | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class ScoreSettings:
+    """How every family scores: the NME normaliser (None: the family's default, e.g. MDM's
+    inter-ocular, a 2D heatmap network's eye-centre distance), faces per batch (None: the
+    family's default) and the first `num_examples` faces only (None: all)."""
+
+    normaliser: str | None = None
+    batch_size: int | None = None
+    num_examples: int | None = None
+
+
+DEFAULT_SCORING = ScoreSettings()
+
+
 class ModelFamily(abc.ABC):
     """What a model family provides. Subclasses set the class attributes and fill the
     abstract methods; the rest has defaults that fit most families."""
@@ -103,14 +117,11 @@ class ModelFamily(abc.ABC):
         model: keras.Model,
         description: dict,
         records: Path,
-        normaliser: str | None = None,
-        batch_size: int | None = None,
-        num_examples: int | None = None,
+        settings: ScoreSettings = DEFAULT_SCORING,
         **options,
     ) -> dict[str, float]:
         """{image path: normalised error} of each face of the converted evaluation `records`
-        (once each; the first `num_examples` when given). normaliser None: the family's
-        default; options: the family's own evaluation settings (its eval flags)."""
+        (once each); options: the family's own evaluation settings (its eval flags)."""
 
     @abc.abstractmethod
     def aligner(self, model: keras.Model, description: dict, **options) -> Aligner:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from families.contract import Aligner, ModelFamily
+from families.contract import DEFAULT_SCORING, Aligner, ModelFamily, ScoreSettings
 from families.registry import get_family
 from training.model_file import checkpoint_to_load, read_model_file
 
@@ -41,9 +41,11 @@ class TrainedModel:
         self.checkpoint_path = path
         return self
 
-    def score(self, records: Path, **settings) -> dict[str, float]:
+    def score(
+        self, records: Path, settings: ScoreSettings = DEFAULT_SCORING, **options
+    ) -> dict[str, float]:
         """{image path: error} on converted evaluation records (`ModelFamily.score`)."""
-        return self.family.score(self.model, self.description, records, **settings)
+        return self.family.score(self.model, self.description, records, settings, **options)
 
     def aligner(self, **options) -> Aligner:
         return self.family.aligner(self.model, self.description, **options)

@@ -9,7 +9,7 @@ training.
 
 from pathlib import Path
 
-from families.contract import ModelFamily, TrainingParts
+from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
 from hourglass.aligner import HourglassAligner
 from hourglass.network import HourglassNetwork
 from hourglass.pipeline import evaluation_dataset
@@ -50,19 +50,17 @@ class HourglassFamily(ModelFamily):
         model: HourglassNetwork,
         description: dict,
         records: Path,
-        normaliser: str | None = None,
-        batch_size: int | None = None,
-        num_examples: int | None = None,
+        settings: ScoreSettings = DEFAULT_SCORING,
         decoder: str = "argmax",
         crop: str = "box",
     ) -> dict[str, float]:
         """Detector-box crops and SDU's argmax by default; the normaliser defaults to the
         landmark type's (2D: eye-centre distance, 3D: sqrt(w h) of the ground-truth box)."""
         landmark_type = description["landmark_type"]
-        dataset = evaluation_dataset(str(records), batch_size or 32, crop, landmark_type)
+        dataset = evaluation_dataset(str(records), settings.batch_size or 32, crop, landmark_type)
         return evaluate_batches(
-            model, dataset, normaliser or LANDMARK_NORMALISERS[landmark_type], decoder,
-            num_examples,
+            model, dataset, settings.normaliser or LANDMARK_NORMALISERS[landmark_type], decoder,
+            settings.num_examples,
         )  # fmt: skip
 
     def aligner(self, model, description: dict, **options) -> HourglassAligner:

@@ -40,6 +40,8 @@ class HourglassTrainingConfig(RunConfig):
     seed: int = 727  # SDU's
 
     def __post_init__(self):
+        # Given as SDU's comma list (--lr_epoch_step=20,35,45) or as numbers.
+        object.__setattr__(self, "lr_epoch_step", tuple(int(e) for e in self.lr_epoch_step))
         if self.landmark_type not in LANDMARK_TYPES:
             raise ValueError(f"landmark_type must be one of {LANDMARK_TYPES}")
         if len(self.lr_epoch_step) < 1 or list(self.lr_epoch_step) != sorted(self.lr_epoch_step):

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from families.contract import ModelFamily, TrainingParts
+from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
 from mdm.aligner import MdmAligner
 from mdm.model import MDM
 from mdm.moving_average import ExponentialMovingAverage
@@ -58,20 +58,18 @@ class MdmFamily(ModelFamily):
         model: MDM,
         description: dict,
         records: Path,
-        normaliser: str | None = None,
-        batch_size: int | None = None,
-        num_examples: int | None = None,
+        settings: ScoreSettings = DEFAULT_SCORING,
         mirrored_averaging: bool = True,
         mirror_rule: str = "corrected",
     ) -> dict[str, float]:
         """Mirrored averaging (the original's evaluation) unless switched off; inter-ocular
         NME by default."""
         dataset = evaluation_dataset(
-            str(records), batch_size or 60, mirrored_averaging, mirror_rule
+            str(records), settings.batch_size or 60, mirrored_averaging, mirror_rule
         )
         return evaluate_batches(
-            model, dataset, mirrored_averaging, mirror_rule, num_examples,
-            normaliser or "inter_ocular",
+            model, dataset, mirrored_averaging, mirror_rule, settings.num_examples,
+            settings.normaliser or "inter_ocular",
         )  # fmt: skip
 
     def aligner(self, model: keras.Model, description: dict, **options) -> MdmAligner:

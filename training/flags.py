@@ -1,4 +1,6 @@
-"""The absl flags both train scripts share, and their values as RunConfig fields."""
+"""The absl flags every train script shares, and a training config from the flags' values."""
+
+import dataclasses
 
 from absl import flags
 
@@ -23,8 +25,9 @@ def define_run_flags(seed: int) -> None:
     )  # fmt: skip
 
 
-def run_flag_values() -> dict:
-    """The flags of `define_run_flags` as RunConfig keyword arguments."""
-    names = ("bbs_dir", "boxes", "max_seconds", "seed", "log_every", "image_every",
-             "save_every_secs", "strategy")  # fmt: skip
-    return {name: getattr(FLAGS, name) for name in names}
+def config_from_flags(config_class: type):
+    """A training config (dataclass) whose fields take the values of the flags of the same
+    names (--datasets, --train_dir, the run flags, the family's own); the other fields keep
+    their defaults."""
+    names = [field.name for field in dataclasses.fields(config_class) if field.name in FLAGS]
+    return config_class(**{name: getattr(FLAGS, name) for name in names})

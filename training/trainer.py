@@ -8,11 +8,16 @@ the same for every family: the strategy, the converted records under
 only) and `training.loop.run_training_loop`.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
+from absl import app
+
+from data.errors import exit_on_data_error
 from data.tfrecords import read_metadata
 from families.contract import ModelFamily
 from training.distribution import is_chief, make_strategy
+from training.flags import config_from_flags
 from training.loop import run_training_loop
 from training.model_file import write_model_file
 from training.records import prepare_training_records
@@ -49,3 +54,10 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
         write_images=parts.write_images,
         write_summaries=parts.write_summaries,
     )
+
+
+def training_main(family: ModelFamily, define_flags: Callable[[], None]) -> None:
+    """A train script's `__main__`: its flags (named as `family.config_class`'s fields), then
+    `train` under absl, bad input reported as one line (exit code 2)."""
+    define_flags()
+    app.run(exit_on_data_error(lambda argv: train(family, config_from_flags(family.config_class))))
