@@ -45,7 +45,7 @@ demo: build
 	    --per_batch_size=4 --lr_epoch_step=10 --log_every=2 --image_every=5
 	$(PY) eval_hourglass.py --checkpoint_dir=$(DEMO_DIR)/hourglass --eval_dir=$(DEMO_DIR)/hourglass/eval \
 	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
-	$(PY) -m data.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
+	$(PY) -m mdm.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
 	@echo "TensorBoard logs: $(VENV)/bin/tensorboard --logdir=$(DEMO_DIR)"
 
 # The side-by-side benchmark (accuracy and speed against dlib, BENCHMARKS.md's generated

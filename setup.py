@@ -49,7 +49,16 @@ setup(
     description="TensorFlow 2 / Keras 3 reimplementation of MDM and SDU heatmap networks",
     python_requires=">=3.10",
     packages=find_packages(
-        include=["custom_ops", "data", "evaluation", "families", "mdm", "hourglass", "training"]
+        include=[
+            "custom_ops",
+            "data",
+            "evaluation",
+            "families",
+            "mdm",
+            "hourglass",
+            "mobilenet",
+            "training",
+        ]
     ),
     package_data={"custom_ops": ["*.cc", "*.h"]},
     ext_modules=[

@@ -9,38 +9,49 @@ import tensorflow as tf
 
 
 def apply_affine(matrix, points) -> tf.Tensor:
-    """Points [..., 2] (y, x) mapped by a 3x3 affine on homogeneous (y, x, 1)."""
-    return tf.linalg.matvec(matrix[:2, :2], points) + matrix[:2, 2]
+    """Points [..., N, 2] (y, x) mapped by 3x3 affines on homogeneous (y, x, 1): one matrix
+    [3, 3], or one per point set [..., 3, 3]."""
+    matrix = tf.convert_to_tensor(matrix, tf.float32)
+    points = tf.convert_to_tensor(points, tf.float32)
+    return tf.linalg.matvec(matrix[..., None, :2, :2], points) + matrix[..., None, :2, 2]
 
 
 def warp_affine(image, matrix, output_shape) -> tf.Tensor:
     """Warps an image so that input point p lands on output point matrix @ p.
 
-    image [H, W, C]; matrix: 3x3 affine on homogeneous (y, x, 1); output [*output_shape, C].
+    image [H, W, C] with matrix 3x3, or a batch [B, H, W, C] with matrices [B, 3, 3]
+    (affines on homogeneous (y, x, 1)); output [*output_shape, C] (or [B, ...]).
     Bilinear sampling with pixel centres at integer coordinates, zero outside.
     """
-    inverse = tf.linalg.inv(tf.cast(matrix, tf.float32))
+    image = tf.convert_to_tensor(image)
+    batched = image.shape.rank == 4
+    images = image if batched else image[None]
+    matrices = tf.cast(matrix, tf.float32) if batched else tf.cast(matrix, tf.float32)[None]
+    inverse = tf.linalg.inv(matrices)
+    zeros = tf.zeros_like(inverse[:, 0, 0])
     # ImageProjectiveTransformV3 maps output (x, y) to input (x, y): swap the axes.
-    transform = tf.stack(
+    transforms = tf.stack(
         [
-            inverse[1, 1],
-            inverse[1, 0],
-            inverse[1, 2],
-            inverse[0, 1],
-            inverse[0, 0],
-            inverse[0, 2],
-            0.0,
-            0.0,
-        ]
+            inverse[:, 1, 1],
+            inverse[:, 1, 0],
+            inverse[:, 1, 2],
+            inverse[:, 0, 1],
+            inverse[:, 0, 0],
+            inverse[:, 0, 2],
+            zeros,
+            zeros,
+        ],
+        axis=-1,
     )
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=image[None],
-        transforms=transform[None],
+    warped = tf.raw_ops.ImageProjectiveTransformV3(
+        images=images,
+        transforms=transforms,
         output_shape=tf.convert_to_tensor(output_shape, tf.int32),
         fill_value=0.0,
         interpolation="BILINEAR",
         fill_mode="CONSTANT",
-    )[0]
+    )
+    return warped if batched else warped[0]
 
 
 def rotation_matrix(angle, centre) -> tf.Tensor:

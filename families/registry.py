@@ -13,6 +13,7 @@ from families.contract import ModelFamily
 FAMILY_MODULES = {
     "mdm": "mdm.family",
     "hourglass": "hourglass.family",
+    "mobilenet": "mobilenet.family",
 }
 
 

@@ -122,5 +122,6 @@ def test_the_aligner_moves_the_points_with_the_image(smoke_run, name):
     before, after = aligner.predict([image, shifted], np.stack([box, box + [17, 31]]))
     assert before.shape == (68, 2) and before.dtype == np.float32
     np.testing.assert_allclose(after, before + [17, 31], atol=2e-3)
-    # The points lie on the face, not at the origin.
-    assert np.all(np.abs(before.mean(0) - [100, 90]) < 40)
+    # The points lie around the box (an untrained model's may be off its centre), not at the
+    # image origin.
+    assert np.all(np.abs(before - [100, 90]) < 80)

@@ -1,0 +1,20 @@
+"""Evaluates MobileNetV2 checkpoints: each new checkpoint in --checkpoint_dir, exactly once.
+
+    python eval_mobilenet.py --checkpoint_dir=runs/mobilenet-stage2 \
+        --eval_dir=runs/mobilenet-stage2/eval \
+        --dataset_path='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg'
+
+A stage-2 train_dir evaluates the whole cascade (stage 1 on the face box, stage 2 on the
+box of stage 1's points). The same watcher and reports as the other evaluators; NME
+inter-ocular unless --normaliser (eye_centre: SDU's and the loss's distance).
+"""
+
+from evaluation.evaluator import define_evaluator_flags, evaluator_main
+
+
+def define_flags() -> None:
+    define_evaluator_flags("ckpt/mobilenet", "ckpt/mobilenet_eval", batch_size=64)
+
+
+if __name__ == "__main__":
+    evaluator_main("mobilenet", define_flags)

@@ -1,0 +1,40 @@
+"""Landmarks of faces in whole images with a trained MobileNetV2 cascade (1 or 2 stages).
+
+    aligner = families.load_aligner("runs/mobilenet-stage2")  # a MobilenetAligner
+    landmarks = aligner.predict(images, boxes)  # [N, 68, 2] (y, x) image pixels
+
+The images are zero-padded to a common size and run as one batch through the cascade's
+graph: each stage warps its 64x64 crop straight from the image (`mobilenet.crops`).
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from data.preprocessing import rgb_unit_pixels
+from mobilenet.cascade import MobileNetCascade
+
+
+class MobilenetAligner:
+    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) in each image's pixels.
+
+    images: N arrays [H, W] or [H, W, 1|3|4], uint8 or floats in [0, 1] (sizes may
+    differ); boxes: [N, 4, 2] (y, x) face boxes of the kind the model was trained with.
+    """
+
+    def __init__(self, model: MobileNetCascade):
+        self.model = model
+        self._predict = tf.function(model, reduce_retracing=True)
+
+    def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
+        if len(images) != len(boxes):
+            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        pixels = [rgb_unit_pixels(image, f"image {index}") for index, image in enumerate(images)]
+        height = max(p.shape[0] for p in pixels)
+        width = max(p.shape[1] for p in pixels)
+        batch = np.zeros((len(pixels), height, width, 3), np.float32)
+        for index, image in enumerate(pixels):
+            batch[index, : image.shape[0], : image.shape[1]] = image
+        boxes = np.asarray(boxes, np.float32)
+        return self._predict(batch, boxes).numpy().astype(np.float32)

@@ -1,0 +1,63 @@
+"""The two-stage cascade (SPEC D.5, inferred from the referenced cascaded design): stage 1
+crops the face box; stage 2, the same network, crops the box of stage 1's landmarks
+(same square and margin rule) and predicts all 68 points again; both map back through
+their crop's inverse."""
+
+import keras
+import tensorflow as tf
+
+from data.geometry import apply_affine, warp_affine
+from data.landmarks import bounding_box_corners
+from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks
+from mobilenet.network import NUM_LANDMARKS, MobileNetV2Regressor
+from mobilenet.pipeline import bgr_pixels
+
+STAGES = (1, 2)
+
+
+def landmarks_in_images(network, images, boxes) -> tf.Tensor:
+    """One stage: the crop of each box, the network, back to image pixels.
+
+    images [B, H, W, 3] RGB in [0, 1]; boxes [B, k, 2] (y, x). Returns [B, 68, 2] (y, x).
+    """
+    matrices = crop_matrix(boxes)
+    crops = warp_affine(bgr_pixels(images), matrices, [INPUT_SIZE, INPUT_SIZE])
+    in_crops = decode_landmarks(network(crops, training=False))
+    return apply_affine(tf.linalg.inv(matrices), in_crops)
+
+
+@keras.saving.register_keras_serializable(package="mobilenet")
+class MobileNetCascade(keras.Model):
+    """`stages` MobileNetV2 regressors in a cascade.
+
+    Called as `model(images, boxes)`: images [B, H, W, 3] RGB in [0, 1] (zero-padded to a
+    common size), boxes [B, 4, 2] (y, x) face boxes. Returns [B, 68, 2] (y, x) image pixels
+    of the last stage.
+    """
+
+    def __init__(self, stages: int = 1, num_landmarks: int = NUM_LANDMARKS, **kwargs):
+        super().__init__(**kwargs)
+        if stages not in STAGES:
+            raise ValueError(f"stages must be one of {STAGES}, got {stages}")
+        self.stages, self.num_landmarks = stages, num_landmarks
+        self.stage_1 = MobileNetV2Regressor(num_landmarks, name="stage_1")
+        self.stage_2 = MobileNetV2Regressor(num_landmarks, name="stage_2") if stages == 2 else None
+
+    def build(self, images_shape=None, boxes_shape=None):
+        """Creates every stage's weights (one call on a zero crop each)."""
+        for network in (self.stage_1, self.stage_2):
+            if network is not None:
+                network(keras.ops.zeros((1, INPUT_SIZE, INPUT_SIZE, 3)))
+
+    def stage(self, index: int) -> MobileNetV2Regressor:
+        return self.stage_1 if index == 1 else self.stage_2
+
+    def call(self, images, boxes, training=None):
+        del training  # inference only; stages train on their crops (mobilenet.trainer)
+        landmarks = landmarks_in_images(self.stage_1, images, boxes)
+        if self.stage_2 is not None:
+            landmarks = landmarks_in_images(self.stage_2, images, bounding_box_corners(landmarks))
+        return landmarks
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "stages": self.stages, "num_landmarks": self.num_landmarks}

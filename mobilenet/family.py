@@ -1,0 +1,80 @@
+"""The MobileNetV2 landmark regressor and its two-stage cascade as a registered family.
+
+model.json: {"family": "mobilenet", "config": {"stages": 1 | 2, "num_landmarks": 68},
+"loss", "loss_normaliser", "stage1_dir" (stage 2), "reference_shape"}.
+Checkpoints: every weight of the cascade keyed by path (a stage-2 run saves the frozen
+stage 1 too, so its train_dir is the whole cascade), Adam's state while training.
+Scoring and the aligner run the whole cascade from the face box.
+"""
+
+from pathlib import Path
+
+import tensorflow as tf
+
+from evaluation.metrics import normalised_mean_error
+from evaluation.per_image import collect_per_image
+from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
+from mobilenet.aligner import MobilenetAligner
+from mobilenet.cascade import MobileNetCascade
+from mobilenet.pipeline import evaluation_dataset
+from mobilenet.trainer import MobilenetTrainingConfig, training_parts
+
+
+class MobilenetFamily(ModelFamily):
+    name = "mobilenet"
+    config_class = MobilenetTrainingConfig
+    smoke_settings = {"batch_size": 2, "max_steps": 2}
+
+    def build_model(self, config: dict) -> MobileNetCascade:
+        model = MobileNetCascade(**config)
+        model.build()
+        return model
+
+    def describe(
+        self, model: MobileNetCascade, config: MobilenetTrainingConfig, metadata: dict
+    ) -> dict:
+        return {
+            "config": {"stages": model.stages, "num_landmarks": model.num_landmarks},
+            "loss": config.loss,
+            "loss_normaliser": config.loss_normaliser,
+            "stage1_dir": config.stage1_dir,
+            "reference_shape": metadata["reference_shape"],
+        }
+
+    def training_parts(
+        self, config: MobilenetTrainingConfig, records: Path, metadata: dict, replicas: int
+    ) -> TrainingParts:
+        return training_parts(self, config, records, replicas)
+
+    def score(
+        self,
+        model: MobileNetCascade,
+        description: dict,
+        records: Path,
+        settings: ScoreSettings = DEFAULT_SCORING,
+    ) -> dict[str, float]:
+        """The whole cascade from each record's box; inter-ocular NME by default."""
+        predict = tf.function(model, reduce_retracing=True)
+        normaliser = settings.normaliser or "inter_ocular"
+
+        def batch_errors():
+            for batch in evaluation_dataset(str(records), settings.batch_size or 64):
+                prediction = predict(batch["record_image"], batch["box"])
+                errors = normalised_mean_error(prediction, batch["landmarks"], normaliser)
+                yield batch["path"].numpy(), errors.numpy()
+
+        return collect_per_image(batch_errors(), settings.num_examples)
+
+    def aligner(self, model: MobileNetCascade, description: dict) -> MobilenetAligner:
+        return MobilenetAligner(model)
+
+    def display_name(self, description: dict) -> str:
+        stages = description["config"]["stages"]
+        return "MobileNetV2" + (" cascade (2 stages)" if stages == 2 else " (stage 1)")
+
+    def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
+        del num_faces
+        return ["--batch_size=64", f"--max_steps={steps}"]
+
+
+FAMILY = MobilenetFamily()

@@ -1,0 +1,156 @@
+"""The MobileNetV2 regressor's training pieces for the shared trainer (SPEC D.3, D.4).
+
+Adam (1e-4, betas 0.9 / 0.999, epsilon 1e-8) on Caffe's "inv" schedule, coupled L2 weight
+decay 5e-4 (gradient += 5e-4 w) on every trainable weight but conv1's bias, batch 64, the
+WeightEuclideanLoss (corrected per-sample normaliser by default) or Wing loss.
+Stage 1 trains on crops of the records' detector boxes; stage 2 trains a second network on
+crops of the boxes of stage 1's predictions on the training faces (stage 1 frozen, loaded
+from --stage1_dir and saved with stage 2, so a stage-2 train_dir holds the whole cascade).
+Caffe's lr x 2 for the biases is not reproduced (Adam's step does not scale with a
+gradient factor; it would need a second optimiser).
+"""
+
+import dataclasses
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl import logging
+
+from data.landmarks import bounding_box_corners
+from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
+from evaluation.metrics import normalised_mean_error
+from families.contract import ModelFamily, TrainingParts
+from mobilenet.cascade import MobileNetCascade
+from mobilenet.crops import decode_landmarks
+from mobilenet.loss import LOSS_NORMALISERS, LOSSES, weighted_euclidean_loss, wing_loss
+from mobilenet.pipeline import AugmentationConfig, evaluation_dataset, training_dataset
+from mobilenet.schedule import InverseDecay
+from training.run_config import RunConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class MobilenetTrainingConfig(RunConfig):
+    """One stage's training run; defaults are the original solver's."""
+
+    stage: int = 1
+    stage1_dir: str | None = None  # a stage-1 train_dir, for stage 2
+    batch_size: int = 64
+    base_lr: float = 1e-4
+    lr_gamma: float = 1e-5
+    lr_power: float = 0.75
+    weight_decay: float = 5e-4
+    max_steps: int = 1_000_000
+    loss: str = "euclidean"
+    loss_normaliser: str = "eye_centre"
+    augmentation: AugmentationConfig = AugmentationConfig()
+
+    def __post_init__(self):
+        if self.stage not in (1, 2):
+            raise ValueError(f"stage must be 1 or 2, got {self.stage}")
+        if self.stage == 2 and not self.stage1_dir:
+            raise ValueError("stage 2 needs --stage1_dir (a stage-1 train_dir)")
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
+        if self.loss_normaliser not in LOSS_NORMALISERS:
+            raise ValueError(f"loss_normaliser must be one of {LOSS_NORMALISERS}")
+
+
+def decayed(variable) -> bool:
+    """Caffe's decay_mult: every weight but conv1's bias (decay_mult 0 in the prototxt)."""
+    return not variable.path.endswith("conv1/bias")
+
+
+def stage1_boxes(
+    stage1: MobileNetCascade, records: Path
+) -> tuple[tf.lookup.StaticHashTable, tf.Tensor]:
+    """(path -> row, boxes [N, 4, 2]): the box of stage 1's prediction on each training face."""
+    predict = tf.function(stage1, reduce_retracing=True)
+    paths, boxes = [], []
+    for batch in evaluation_dataset(str(records), 64):
+        paths += [path.decode() for path in batch["path"].numpy()]
+        boxes.append(bounding_box_corners(predict(batch["record_image"], batch["box"])).numpy())
+    table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(tf.constant(paths), tf.range(len(paths))), -1
+    )
+    return table, tf.constant(np.concatenate(boxes), tf.float32)
+
+
+def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
+    predictions = decode_landmarks(outputs[:count]).numpy()
+    return np.stack(
+        [
+            draw_landmarks(image[..., ::-1] / 255.0, [(gt, GROUND_TRUTH), (prediction, PREDICTION)])
+            for image, gt, prediction in zip(
+                batch["image"][:count].numpy(), batch["landmarks"][:count].numpy(), predictions,
+                strict=True,
+            )
+        ]
+    )  # fmt: skip
+
+
+def training_parts(
+    family: ModelFamily, config: MobilenetTrainingConfig, records: Path, replicas: int
+) -> TrainingParts:
+    model = family.build_model({"stages": config.stage})
+    boxes = box_values = None
+    if config.stage == 2:
+        from families.trained_model import load_trained_model
+
+        stage1 = load_trained_model(config.stage1_dir, expected_family=family.name)
+        for source, target in zip(stage1.model.stage_1.weights, model.stage_1.weights, strict=True):
+            target.assign(source)
+        model.stage_1.trainable = False
+        boxes, box_values = stage1_boxes(stage1.model, records)
+        logging.info("stage 2 on the boxes of %s's predictions", stage1.checkpoint_path)
+    network = model.stage(config.stage)
+    schedule = InverseDecay(config.base_lr, config.lr_gamma, config.lr_power)
+    optimizer = keras.optimizers.Adam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    optimizer.build(network.trainable_variables)
+
+    def loss_of(outputs, targets):
+        if config.loss == "wing":
+            return wing_loss(outputs, targets)
+        return weighted_euclidean_loss(outputs, targets, config.loss_normaliser)
+
+    def replica_step(batch):
+        with tf.GradientTape() as tape:
+            outputs = network(batch["image"], training=True)
+            loss = loss_of(outputs, batch["targets"])
+            # Replica gradients are summed: scale so that their sum is the global mean's.
+            scaled_loss = loss / replicas
+        variables = network.trainable_variables
+        gradients = tape.gradient(scaled_loss, variables)
+        gradients = [
+            g + (config.weight_decay / replicas) * v if decayed(v) else g
+            for g, v in zip(gradients, variables, strict=True)
+        ]
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        return loss, tf.stack([loss]), outputs
+
+    def make_dataset(first_step: int) -> tf.data.Dataset:
+        # A resumed run continues with a new stream of samples rather than replaying the first.
+        return training_dataset(
+            str(records), config.batch_size * replicas, config.seed * 1_000_003 + first_step,
+            config.augmentation, boxes, box_values,
+        )  # fmt: skip
+
+    def write_crop_nme(batch, outputs) -> None:
+        errors = normalised_mean_error(decode_landmarks(outputs), batch["landmarks"])
+        tf.summary.scalar("train/crop_nme", tf.reduce_mean(errors))
+
+    return TrainingParts(
+        model=model,
+        optimizer=optimizer,
+        checkpoint=family.checkpoint(model, optimizer),
+        replica_step=replica_step,
+        make_dataset=make_dataset,
+        loss_names=[config.loss],
+        batch_size=config.batch_size,
+        max_steps=config.max_steps,
+        write_images=lambda batch, outputs: tf.summary.image(
+            "training_samples", _summary_images(batch, outputs), max_outputs=3
+        ),
+        write_summaries=write_crop_nme,
+    )

@@ -1,0 +1,88 @@
+"""The cascade's crop round trip by hand, and a stage-2 run on a stage-1 run (frozen, saved
+with it, scored as a whole)."""
+
+import json
+
+import numpy as np
+import tensorflow as tf
+
+from evaluation.evaluator import EvaluatorSettings, run_evaluator
+from families import TrainedModel
+from mobilenet.cascade import MobileNetCascade, landmarks_in_images
+from mobilenet.crops import encode_landmarks
+from mobilenet.family import FAMILY
+from tests.conftest import template_shape
+from training.trainer import train
+
+
+def demo_square(top, left, bottom, right):
+    """(top, left, side) of the demo's padded square (see test_mobilenet_crops)."""
+    w, h = right - left + 1, bottom - top + 1
+    pad_h, pad_w = ((w - h) / 2, 0) if w >= h else (0, (h - w) / 2)
+    top, left, bottom, right = top - pad_h, left - pad_w, bottom + pad_h, right + pad_w
+    pad_w = (right - left) * 0.05
+    return top, left - pad_w, right - left + 2 * pad_w
+
+
+class FixedShape:
+    """A stand-in network: the same 68 crop points for every crop."""
+
+    def __init__(self, points):
+        self.outputs = encode_landmarks(points)[None]
+
+    def __call__(self, crops, training=False):
+        return tf.repeat(self.outputs, tf.shape(crops)[0], axis=0)
+
+
+def test_a_stage_maps_its_crop_points_back_to_the_image():
+    shape = template_shape()
+    points = (shape - shape.min(0)) / np.ptp(shape, axis=0).max() * 40 + 12  # inside the crop
+    images = np.zeros((2, 300, 260, 3), np.float32)
+    boxes = np.array([[[50, 40], [170, 40], [170, 150], [50, 150]],
+                      [[10, 100], [90, 100], [90, 230], [10, 230]]], np.float32)  # fmt: skip
+    mapped = landmarks_in_images(FixedShape(points), images, boxes).numpy()
+    for box, result in zip(boxes, mapped, strict=True):
+        (top, left), (bottom, right) = box.min(0), box.max(0)
+        square_top, square_left, side = demo_square(top, left, bottom, right)
+        expected = points * side / 64 + [square_top, square_left]
+        np.testing.assert_allclose(result, expected, atol=1e-3)
+    # The second stage crops the first one's points again: a fixed point of the round trip.
+    cascade = MobileNetCascade(stages=2)
+    cascade.stage_1 = cascade.stage_2 = FixedShape(points)
+    twice = cascade(images, boxes).numpy()
+    first = mapped
+    lo, hi = first.min(1), first.max(1)
+    for result, (top, left), (bottom, right) in zip(twice, lo, hi, strict=True):
+        square_top, square_left, side = demo_square(top, left, bottom, right)
+        np.testing.assert_allclose(result, points * side / 64 + [square_top, square_left],
+                                   atol=1e-3)  # fmt: skip
+
+
+def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
+    smoke_run, bundled_faces, tmp_path
+):
+    stage1_config, _ = smoke_run("mobilenet")
+    stage1 = TrainedModel(stage1_config.train_dir).restore()
+    config = FAMILY.config_class(
+        datasets=bundled_faces, train_dir=str(tmp_path / "stage2"), stage=2,
+        stage1_dir=stage1_config.train_dir, batch_size=2, max_steps=2, loss="wing",
+    )  # fmt: skip
+    assert train(FAMILY, config)["step"] == 2
+    description = json.loads((tmp_path / "stage2" / "model.json").read_text())
+    assert description["config"]["stages"] == 2 and description["loss"] == "wing"
+    cascade = TrainedModel(config.train_dir).restore()
+    pairs = zip(cascade.model.stage_1.weights, stage1.model.stage_1.weights, strict=True)
+    for ours, theirs in pairs:  # stage 1 came along, untouched
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=ours.path)
+    fresh = FAMILY.build_model({"stages": 2}).stage_2
+    changed = [
+        not np.array_equal(a.numpy(), b.numpy())
+        for a, b in zip(
+            cascade.model.stage_2.trainable_weights, fresh.trainable_weights, strict=True
+        )
+    ]
+    assert all(changed)  # trained (and not the fresh random init)
+    settings = EvaluatorSettings(config.train_dir, str(tmp_path / "eval"), bundled_faces,
+                                 run_once=True)  # fmt: skip
+    assert run_evaluator(settings, "mobilenet") == 1
+    assert json.loads((tmp_path / "eval" / "errors-00000002.json").read_text())["per_image"]

@@ -1,0 +1,94 @@
+"""The MobileNetV2 pipelines: crops equal the warp of the box's crop, flips permute, the
+pad-ratio step equals Caffe's zero-pad and resize."""
+
+import cv2
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from data.convert import convert
+from data.geometry import apply_affine, warp_affine
+from data.landmarks import mirror_landmarks
+from data.tfrecords import parse_face, shard_paths
+from mobilenet.crops import crop_matrix
+from mobilenet.pipeline import (
+    AugmentationConfig,
+    evaluation_dataset,
+    pad_matrix,
+    pad_ratio_matrix,
+    training_dataset,
+)
+
+STILL = AugmentationConfig(
+    flip_probability=0, max_shift=0, max_scale=0, max_rotation_degrees=0, pad_ratio=0,
+    noise_stddev=0,
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    from tests.conftest import write_afw_faces
+
+    root = tmp_path_factory.mktemp("mobilenet")
+    convert(write_afw_faces(root, count=3), root / "train", num_shards=1, workers=1)
+    faces = [parse_face(s) for s in tf.data.TFRecordDataset(shard_paths(root / "train"))]
+    return root / "train", {face["path"].numpy().decode(): face for face in faces}
+
+
+def first_batch(directory, config, batch=3):
+    return next(iter(training_dataset(str(directory), batch, seed=4, config=config)))
+
+
+def test_still_crops_are_the_boxs_crop(records):
+    directory, faces = records
+    batch = first_batch(directory, STILL)
+    assert batch["image"].shape == (3, 64, 64, 3) and batch["targets"].shape == (3, 136)
+    for image, landmarks in zip(batch["image"].numpy(), batch["landmarks"].numpy(), strict=True):
+        matches = []
+        for face in faces.values():
+            matrix = crop_matrix(face["box"])
+            expected = warp_affine(face["image"][..., ::-1] * 255, matrix, [64, 64]).numpy()
+            if np.allclose(image, expected, atol=1e-3):
+                matches.append(face)
+                np.testing.assert_allclose(
+                    landmarks, apply_affine(matrix, face["landmarks"]).numpy(), atol=1e-4
+                )
+        assert len(matches) == 1
+
+
+def test_a_flip_mirrors_pixels_and_permutes_the_points(records):
+    directory, _ = records
+    still = first_batch(directory, STILL)
+    flipped = first_batch(
+        directory, AugmentationConfig(**{**STILL.__dict__, "flip_probability": 1.0})
+    )
+    np.testing.assert_allclose(flipped["image"], still["image"][:, :, ::-1], atol=1e-2)
+    np.testing.assert_allclose(
+        flipped["landmarks"], mirror_landmarks(still["landmarks"], 64).numpy(), atol=1e-4
+    )
+
+
+@pytest.mark.parametrize("pad, before", [(3, (0, 6)), (9, (11, 2)), (1, (1, 1))])
+def test_pad_matrix_is_zero_pad_and_resize(pad, before):
+    image = np.random.default_rng(pad).uniform(0, 255, (64, 64, 3)).astype(np.float32)
+    (top, left), size = before, 64 + 2 * pad
+    padded = np.zeros((size, size, 3), np.float32)
+    padded[top : top + 64, left : left + 64] = image
+    expected = cv2.resize(padded, (64, 64), interpolation=cv2.INTER_LINEAR)
+    warped = warp_affine(image, pad_matrix(pad, before), [64, 64]).numpy()
+    np.testing.assert_allclose(warped[2:-2, 2:-2], expected[2:-2, 2:-2], atol=1e-2)
+
+
+def test_pad_ratio_draws_pads_of_0_to_9():
+    scales = {
+        round(float(pad_ratio_matrix(tf.constant([seed, 1]))[0, 0]), 6) for seed in range(300)
+    }
+    assert scales == {round(64 / (64 + 2 * pad), 6) for pad in range(10)}
+
+
+def test_evaluation_batches_hold_each_face_once(records):
+    directory, faces = records
+    batches = list(evaluation_dataset(str(directory), batch_size=2))
+    paths = [p.decode() for b in batches for p in b["path"].numpy()]
+    assert sorted(paths) == sorted(faces)
+    assert batches[0]["record_image"].shape[0] == 2 and batches[0]["box"].shape == (2, 4, 2)

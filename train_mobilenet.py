@@ -1,0 +1,43 @@
+"""Trains one stage of the MobileNetV2 landmark regressor. Rerunning resumes.
+
+    python train_mobilenet.py --stage=1 --train_dir=runs/mobilenet-stage1 \
+        --datasets='300w/lfpw/trainset/*.jpg:300w/helen/trainset/*.jpg:300w/afw/*.jpg'
+    python train_mobilenet.py --stage=2 --stage1_dir=runs/mobilenet-stage1 \
+        --train_dir=runs/mobilenet-stage2 --datasets=...
+
+The original's solver: Adam base_lr 1e-4 on the "inv" policy, weight decay 5e-4, batch 64;
+loss WeightEuclideanLoss with the per-sample eye-centre normaliser (--loss_normaliser=
+original for the layer's formula) or --loss=wing. Faces are converted once to TFRecords
+under <train_dir>/records; checkpoints, model.json and TensorBoard logs go to --train_dir.
+A stage-2 train_dir holds the whole cascade.
+"""
+
+from absl import flags
+
+from mobilenet.family import FAMILY
+from mobilenet.loss import LOSS_NORMALISERS, LOSSES
+from training.flags import define_run_flags
+from training.trainer import training_main
+
+
+def define_flags() -> None:
+    # The original solver's settings.
+    flags.DEFINE_integer("batch_size", 64, "Crops per batch (per replica).")
+    flags.DEFINE_float("base_lr", 1e-4, "Adam learning rate at step 0 ('inv' policy).")
+    flags.DEFINE_float("weight_decay", 5e-4, "Coupled L2 weight decay.")
+    flags.DEFINE_integer("max_steps", 1_000_000, "Total training steps (Caffe's max_iter).")
+    flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
+    flags.DEFINE_string("train_dir", "ckpt/mobilenet", "Checkpoints and logs.")
+    # The cascade and the losses.
+    flags.DEFINE_integer("stage", 1, "1: crops of the face box; 2: of stage 1's predictions.")
+    flags.DEFINE_string("stage1_dir", None, "The stage-1 train_dir (stage 2).")
+    flags.DEFINE_enum("loss", "euclidean", LOSSES, "WeightEuclideanLoss or Wing loss.")
+    flags.DEFINE_enum(
+        "loss_normaliser", "eye_centre", LOSS_NORMALISERS,
+        "eye_centre: the sample's own eye-centre distance; original: (x36,y39)-(x42,y45).",
+    )  # fmt: skip
+    define_run_flags(seed=0)
+
+
+if __name__ == "__main__":
+    training_main(FAMILY, define_flags)
