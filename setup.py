@@ -46,7 +46,7 @@ class BuildTensorFlowOp(build_ext):
 setup(
     name="face-alignment-tf",
     version="0.1.0",
-    description="TensorFlow 2 / Keras 3 reimplementation of MDM and SDU heatmap networks",
+    description="TensorFlow 2 / Keras 3 face alignment: MDM, SDU heatmap networks, MobileNetV2",
     python_requires=">=3.10",
     packages=find_packages(
         include=[
@@ -57,10 +57,15 @@ setup(
             "mdm",
             "hourglass",
             "mobilenet",
+            "face_alignment_tf",
             "training",
         ]
     ),
-    package_data={"custom_ops": ["*.cc", "*.h"]},
+    package_data={
+        "custom_ops": ["*.cc", "*.h"],
+        # The shipped pretrained models: MANIFEST.json, model.json, weights, runtimes.
+        "face_alignment_tf": ["models/*/*", "models/*/*/*"],
+    },
     ext_modules=[
         Extension("custom_ops._extract_patches_ops", sources=["custom_ops/extract_patches.cc"])
     ],

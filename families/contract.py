@@ -124,8 +124,11 @@ class ModelFamily(abc.ABC):
         (once each); options: the family's own evaluation settings (its eval flags)."""
 
     @abc.abstractmethod
-    def aligner(self, model: keras.Model, description: dict, **options) -> Aligner:
-        """The whole-image aligner of a model."""
+    def aligner(
+        self, model: keras.Model, description: dict, checkpoint: str | None = None, **options
+    ) -> Aligner:
+        """The whole-image aligner of a model; `checkpoint`: the path its weights came from
+        (a family may keep converted runtimes beside it)."""
 
     @abc.abstractmethod
     def display_name(self, description: dict) -> str:

@@ -48,7 +48,7 @@ class TrainedModel:
         return self.family.score(self.model, self.description, records, settings, **options)
 
     def aligner(self, **options) -> Aligner:
-        return self.family.aligner(self.model, self.description, **options)
+        return self.family.aligner(self.model, self.description, self.checkpoint_path, **options)
 
     @property
     def display_name(self) -> str:

@@ -63,7 +63,9 @@ class HourglassFamily(ModelFamily):
             settings.num_examples,
         )  # fmt: skip
 
-    def aligner(self, model, description: dict, **options) -> HourglassAligner:
+    def aligner(
+        self, model, description: dict, checkpoint: str | None = None, **options
+    ) -> HourglassAligner:
         return HourglassAligner(model, **options)
 
     def display_name(self, description: dict) -> str:

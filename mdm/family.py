@@ -72,7 +72,9 @@ class MdmFamily(ModelFamily):
             settings.normaliser or "inter_ocular",
         )  # fmt: skip
 
-    def aligner(self, model: keras.Model, description: dict, **options) -> MdmAligner:
+    def aligner(
+        self, model: keras.Model, description: dict, checkpoint: str | None = None, **options
+    ) -> MdmAligner:
         return MdmAligner(model, description["reference_shape"], **options)
 
     def display_name(self, description: dict) -> str:

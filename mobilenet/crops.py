@@ -5,43 +5,47 @@ The crop rule of the original demo (`obtain_bbox`, `pad_bbox`): make the box squ
 padding its short side (sides counted inclusively, +1), widen it by 5 % of its width on
 each side and lower its bottom by 10 % of its height (top unchanged); the square's width
 maps onto the 64-pixel input. Matrices are 3x3 affines on homogeneous (y, x, 1) from
-image to crop pixels, as TF ops (they run in tf.data and in the cascade's graph).
+image to crop pixels, computed with numpy (the LiteRT path) or TF's numpy (tf.data and the
+cascade's graph) by the same code.
 The demo's rounding of the crop origin and its 63-pixel slice (bug) are not reproduced:
 the crop is one exact affine.
 """
 
 import tensorflow as tf
+import tensorflow.experimental.numpy as tnp
 
 INPUT_SIZE = 64
 SIDE_PAD = 0.05  # pad_bbox ratio: x by 5 % each side, the bottom by 2 x 5 %
 
 
-def padded_square(boxes) -> tuple[tf.Tensor, tf.Tensor]:
+def padded_square(boxes, xp=tnp):
     """(top-left (y, x) [..., 2], side [...]) of the demo's padded square around box corners
-    [..., k, 2] (y, x)."""
-    boxes = tf.convert_to_tensor(boxes, tf.float32)
-    lo, hi = tf.reduce_min(boxes, axis=-2), tf.reduce_max(boxes, axis=-2)
+    [..., k, 2] (y, x). `xp`: the array module, numpy (the LiteRT path) or TF's numpy
+    (graphs, tf.data); the arithmetic is the same."""
+    boxes = xp.asarray(boxes, xp.float32)
+    lo, hi = xp.min(boxes, axis=-2), xp.max(boxes, axis=-2)
     extent = hi - lo + 1.0  # obtain_bbox: w, h = x2 - x1 + 1, y2 - y1 + 1
-    pad = tf.maximum(extent[..., ::-1] - extent, 0.0) / 2  # pad the short side to square
+    pad = xp.maximum(extent[..., ::-1] - extent, 0.0) / 2  # pad the short side to square
     lo, hi = lo - pad, hi + pad
     size = hi - lo  # pad_bbox measures without the +1
-    lo = lo - tf.stack([tf.zeros_like(size[..., 0]), SIDE_PAD * size[..., 1]], axis=-1)
-    hi = hi + tf.stack([2 * SIDE_PAD * size[..., 0], SIDE_PAD * size[..., 1]], axis=-1)
+    zeros = xp.zeros_like(size[..., 0])
+    lo = lo - xp.stack([zeros, SIDE_PAD * size[..., 1]], axis=-1)
+    hi = hi + xp.stack([2 * SIDE_PAD * size[..., 0], SIDE_PAD * size[..., 1]], axis=-1)
     return lo, hi[..., 1] - lo[..., 1]
 
 
-def crop_matrix(boxes, size: int = INPUT_SIZE) -> tf.Tensor:
+def crop_matrix(boxes, size: int = INPUT_SIZE, xp=tnp):
     """Image -> crop affines [..., 3, 3] for box corners [..., k, 2] (y, x): the padded
     square's width onto `size` pixels, its top-left corner onto (0, 0)."""
-    origin, side = padded_square(boxes)
+    origin, side = padded_square(boxes, xp)
     scale = size / side
-    zeros, ones = tf.zeros_like(scale), tf.ones_like(scale)
+    zeros, ones = xp.zeros_like(scale), xp.ones_like(scale)
     rows = [
-        tf.stack([scale, zeros, -scale * origin[..., 0]], axis=-1),
-        tf.stack([zeros, scale, -scale * origin[..., 1]], axis=-1),
-        tf.stack([zeros, zeros, ones], axis=-1),
+        xp.stack([scale, zeros, -scale * origin[..., 0]], axis=-1),
+        xp.stack([zeros, scale, -scale * origin[..., 1]], axis=-1),
+        xp.stack([zeros, zeros, ones], axis=-1),
     ]
-    return tf.stack(rows, axis=-2)
+    return xp.stack(rows, axis=-2)
 
 
 def encode_landmarks(landmarks, size: int = INPUT_SIZE) -> tf.Tensor:

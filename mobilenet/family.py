@@ -16,6 +16,7 @@ from evaluation.per_image import collect_per_image
 from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
 from mobilenet.aligner import MobilenetAligner
 from mobilenet.cascade import MobileNetCascade
+from mobilenet.lite_aligner import MobilenetLiteAligner, stage_models
 from mobilenet.pipeline import evaluation_dataset
 from mobilenet.trainer import MobilenetTrainingConfig, training_parts
 
@@ -65,8 +66,20 @@ class MobilenetFamily(ModelFamily):
 
         return collect_per_image(batch_errors(), settings.num_examples)
 
-    def aligner(self, model: MobileNetCascade, description: dict) -> MobilenetAligner:
-        return MobilenetAligner(model)
+    def aligner(
+        self,
+        model: MobileNetCascade,
+        description: dict,
+        checkpoint: str | None = None,
+        runtime: str = "litert",
+    ):
+        """runtime 'litert' (default, the fast path: LiteRT + OpenCV warps) or 'keras'."""
+        if runtime == "keras":
+            return MobilenetAligner(model)
+        if runtime != "litert":
+            raise ValueError(f"runtime must be 'litert' or 'keras', got {runtime!r}")
+        networks = [model.stage(index) for index in range(1, model.stages + 1)]
+        return MobilenetLiteAligner(stage_models(networks, checkpoint))
 
     def display_name(self, description: dict) -> str:
         stages = description["config"]["stages"]

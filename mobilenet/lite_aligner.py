@@ -1,0 +1,120 @@
+"""The MobileNetV2 cascade on the LiteRT interpreter with OpenCV warps: the aligner's fast
+path (SPEC D.5 inference).
+
+Per face: the 64x64 crop of the box (`mobilenet.crops.crop_matrix`, numpy) warped from the
+image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp), the stage's
+TFLite model (XNNPACK), the points mapped back; stage 2 crops the box of stage 1's points.
+The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
+against. Each stage's .tflite is converted once per checkpoint and kept beside it
+(`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable.
+"""
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from data.errors import DataError
+from data.preprocessing import rgb_unit_pixels
+from mobilenet.crops import INPUT_SIZE, crop_matrix
+from mobilenet.network import MobileNetV2Regressor
+
+
+def convert_stage(network: MobileNetV2Regressor, path: Path) -> None:
+    """Writes a stage as a float32 TFLite model [1, 64, 64, 3] -> [1, 136] (Keras 3's
+    `export(format="litert")`; TFLiteConverter.from_keras_model fails under Keras 3)."""
+    import tensorflow as tf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    signature = [tf.TensorSpec((1, INPUT_SIZE, INPUT_SIZE, 3), tf.float32)]
+    network.export(str(path), format="litert", input_signature=signature, verbose=False)
+
+
+def stage_models(networks: Sequence[MobileNetV2Regressor], checkpoint: str | None) -> list[bytes]:
+    """Each stage's TFLite flatbuffer: cached beside the checkpoint, else converted."""
+    cache = Path(f"{checkpoint}.litert") if checkpoint else None
+    contents = []
+    for index, network in enumerate(networks, start=1):
+        cached = cache / f"stage_{index}.tflite" if cache else None
+        if cached is not None and cached.is_file():
+            contents.append(cached.read_bytes())
+            continue
+        with tempfile.TemporaryDirectory() as scratch:
+            converted = Path(scratch) / "stage.tflite"
+            convert_stage(network, converted)
+            contents.append(converted.read_bytes())
+        if cached is not None:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_bytes(contents[-1])
+            except OSError:
+                pass  # a read-only folder: convert again next time
+    return contents
+
+
+class LiteRtStage:
+    """One stage on the LiteRT interpreter: BGR 0..255 float32 [64, 64, 3] -> [136]."""
+
+    def __init__(self, model_content: bytes, num_threads: int = 1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.interpreter = Interpreter(model_content=model_content, num_threads=num_threads)
+        self.interpreter.allocate_tensors()
+        self.input = self.interpreter.get_input_details()[0]["index"]
+        self.output = self.interpreter.get_output_details()[0]["index"]
+
+    def __call__(self, crop: np.ndarray) -> np.ndarray:
+        self.interpreter.set_tensor(self.input, crop[None])
+        self.interpreter.invoke()
+        return self.interpreter.get_tensor(self.output)[0]
+
+
+def bgr_crop(image: np.ndarray, matrix: np.ndarray, name: str) -> np.ndarray:
+    """The 64x64 BGR 0..255 float32 crop of an image (uint8 warped as is; other types
+    through `rgb_unit_pixels`) by a (y, x) image -> crop affine."""
+    pixels = np.asarray(image)
+    if pixels.dtype != np.uint8:
+        pixels = rgb_unit_pixels(pixels, name) * 255.0
+    elif pixels.ndim == 3 and pixels.shape[2] == 4:
+        pixels = pixels[..., :3]
+    elif pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (1, 3)):
+        raise DataError(name, f"expected [H, W], [H, W, 1|3|4] pixels, got {pixels.shape}")
+    xy = matrix[[1, 0]][:, [1, 0, 2]]  # (y, x) rows and columns -> OpenCV's (x, y)
+    crop = cv2.warpAffine(
+        np.ascontiguousarray(pixels), xy, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
+    crop = crop.reshape(INPUT_SIZE, INPUT_SIZE, -1)
+    if crop.shape[2] == 1:
+        crop = np.repeat(crop, 3, axis=2)
+    return np.ascontiguousarray(crop[..., ::-1], np.float32)
+
+
+def decode(outputs: np.ndarray) -> np.ndarray:
+    """[136] -> [68, 2] (y, x) crop pixels (`mobilenet.crops.decode_landmarks` in numpy)."""
+    count = outputs.shape[-1] // 2
+    return np.stack([outputs[count:], outputs[:count]], axis=-1) * INPUT_SIZE - 1.0
+
+
+class MobilenetLiteAligner:
+    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) image pixels, as MobilenetAligner."""
+
+    def __init__(self, stage_contents: Sequence[bytes], num_threads: int = 1):
+        self.stages = [LiteRtStage(content, num_threads) for content in stage_contents]
+
+    def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
+        if len(images) != len(boxes):
+            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        results = np.zeros((len(images), 68, 2), np.float32)
+        for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
+            region = np.asarray(box, np.float32)
+            for stage in self.stages:
+                matrix = crop_matrix(region, xp=np).astype(np.float64)
+                in_crop = decode(stage(bgr_crop(image, matrix, f"image {index}")))
+                inverse = np.linalg.inv(matrix)
+                points = in_crop @ inverse[:2, :2].T + inverse[:2, 2]
+                region = np.stack([points.min(0), points.max(0)])
+            results[index] = points
+        return results

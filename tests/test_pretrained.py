@@ -1,0 +1,52 @@
+"""Packaged models: the manifest's hashes are checked on load, and a corrupt or missing file
+is named."""
+
+import json
+
+import numpy as np
+import pytest
+
+import face_alignment_tf.pretrained as pretrained
+from data.discovery import discover_faces
+from data.preprocessing import read_image_uint8
+
+
+@pytest.fixture
+def packaged(smoke_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(pretrained, "MODELS_DIR", tmp_path / "models")
+    config, _ = smoke_run("mobilenet")
+    fields = {"training_commands": ["python train_mobilenet.py ..."], "nme": {"x": 1.0}}
+    folder = pretrained.package_model(config.train_dir, "tiny", fields)
+    return config, folder
+
+
+def test_a_packaged_model_loads_by_name_with_its_manifest(packaged, bundled_faces):
+    config, folder = packaged
+    assert pretrained.available_models() == ["tiny"]
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    assert manifest["family"] == "mobilenet" and manifest["nme"] == {"x": 1.0}
+    assert {"model.json", "ckpt-2.index", "ckpt-2.litert/stage_1.tflite"} <= set(manifest["sha256"])
+    # Weights only: no optimiser state is shipped.
+    assert (folder / "ckpt-2.data-00000-of-00001").stat().st_size < 2_000_000
+    from families import load_aligner
+
+    records = discover_faces(bundled_faces)
+    images = [read_image_uint8(r.image_path) for r in records]
+    boxes = np.stack([r.box for r in records])
+    shipped = pretrained.load_pretrained("tiny").aligner().predict(images, boxes)
+    np.testing.assert_array_equal(shipped, load_aligner(config.train_dir).predict(images, boxes))
+
+
+def test_corrupt_and_missing_files_are_named(packaged):
+    _, folder = packaged
+    weights = folder / "ckpt-2.data-00000-of-00001"
+    data = bytearray(weights.read_bytes())
+    data[100] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(pretrained.PretrainedModelError, match=f"{weights}: corrupt"):
+        pretrained.load_pretrained("tiny")
+    weights.unlink()
+    with pytest.raises(pretrained.PretrainedModelError, match=f"{weights}: missing"):
+        pretrained.load_pretrained("tiny")
+    with pytest.raises(pretrained.PretrainedModelError, match="available: tiny"):
+        pretrained.load_pretrained("nope")
