@@ -43,3 +43,10 @@ def test_decoding_is_reshape_2_68_transposed_times_64_minus_1():
     np.testing.assert_allclose(
         encode_landmarks(decode_landmarks(outputs)).numpy(), outputs, atol=1e-6
     )
+
+
+def test_numpy_and_tf_compute_the_same_crop():
+    boxes = np.random.default_rng(1).uniform(0, 200, (5, 4, 2)).astype(np.float32)
+    np.testing.assert_allclose(
+        crop_matrix(boxes, xp=np), np.asarray(crop_matrix(boxes)), rtol=1e-6, atol=1e-4
+    )
