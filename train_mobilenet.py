@@ -24,6 +24,8 @@ def define_flags() -> None:
     # The original solver's settings.
     flags.DEFINE_integer("batch_size", 64, "Crops per batch (per replica).")
     flags.DEFINE_float("base_lr", 1e-4, "Adam learning rate at step 0 ('inv' policy).")
+    flags.DEFINE_float("lr_gamma", 1e-5, "'inv' policy: lr = base_lr (1 + gamma step)^-power.")
+    flags.DEFINE_float("lr_power", 0.75, "'inv' policy power.")
     flags.DEFINE_float("weight_decay", 5e-4, "Coupled L2 weight decay.")
     flags.DEFINE_integer("max_steps", 1_000_000, "Total training steps (Caffe's max_iter).")
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)

@@ -127,3 +127,14 @@ def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
         .repeat()
     )
     return tf.data.Dataset.zip(examples, tf.data.Dataset.random(seed=seed).batch(2))
+
+
+def face_batches(directory: str | Path, batch_size: int, prepare=parse_face) -> tf.data.Dataset:
+    """Each converted face once, in file order: `prepare(serialised)` per face, batched with
+    zero padding to the batch's largest image (the evaluation pipelines of every family)."""
+    return (
+        tf.data.TFRecordDataset(shard_paths(directory))
+        .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+        .padded_batch(batch_size)
+        .prefetch(tf.data.AUTOTUNE)
+    )

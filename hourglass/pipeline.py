@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from data.geometry import apply_affine, warp_affine
-from data.tfrecords import parse_face, seeded_training_records, shard_paths
+from data.tfrecords import face_batches, parse_face, seeded_training_records
 from hourglass.augmentation import augment_crop
 from hourglass.crops import INPUT_SIZE, box_crop, oracle_box, template_alignment
 from hourglass.heatmaps import heatmap_targets
@@ -97,9 +97,4 @@ def evaluation_dataset(
             "path": face["path"],
         }
 
-    return (
-        tf.data.TFRecordDataset(shard_paths(directory))
-        .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-        .batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
+    return face_batches(directory, batch_size, prepare)

@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from data.landmarks import MIRROR_RULES, mirror, mirror_landmarks
 from data.reference_shape import align_reference_to_box
-from data.tfrecords import parse_face, read_metadata, seeded_training_records, shard_paths
+from data.tfrecords import face_batches, parse_face, read_metadata, seeded_training_records
 from mdm.augmentation import distort_colour, pad_to_canvas, random_angle, rotate
 from mdm.box_model import BoxPerturbationModel
 
@@ -131,12 +131,7 @@ def evaluation_dataset(
             )
         return element
 
-    return (
-        tf.data.TFRecordDataset(shard_paths(directory))
-        .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-        .padded_batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
+    return face_batches(directory, batch_size, prepare)
 
 
 def unmirror_predictions(predictions, shapes, rule: str = "corrected") -> tf.Tensor:

@@ -60,7 +60,7 @@ class MobilenetFamily(ModelFamily):
 
         def batch_errors():
             for batch in evaluation_dataset(str(records), settings.batch_size or 64):
-                prediction = predict(batch["record_image"], batch["box"])
+                prediction = predict(batch["image"], batch["box"])
                 errors = normalised_mean_error(prediction, batch["landmarks"], normaliser)
                 yield batch["path"].numpy(), errors.numpy()
 

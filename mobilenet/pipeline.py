@@ -9,8 +9,8 @@ the training augmentation (SPEC D.3). Landmarks are (y, x) crop pixels.
   centre; a flip with the shared 68-point permutation; the original's online pad-ratio
   step (pad ~ U{-9..9}; pad > 0 shrinks the face into a zero border of 2 pad pixels split
   at random); Gaussian pixel noise. Seeded like the other families' pipelines.
-* evaluation: the crop of the box, each face once, with the record image (zero-padded to
-  the batch's largest) and the crop matrix, so a cascade can crop again.
+* evaluation: each face once, its record image (zero-padded to the batch's largest) and
+  box, so the cascade crops (and crops again) in its graph.
 """
 
 import dataclasses
@@ -20,7 +20,7 @@ import tensorflow as tf
 
 from data.geometry import apply_affine, warp_affine
 from data.landmarks import MIRROR_PERMUTATION_68
-from data.tfrecords import parse_face, seeded_training_records, shard_paths
+from data.tfrecords import face_batches, parse_face, seeded_training_records
 from mobilenet.crops import INPUT_SIZE, crop_matrix, encode_landmarks
 
 PAD_RATIO = 0.15
@@ -126,21 +126,6 @@ def training_dataset(
 
 
 def evaluation_dataset(directory: str, batch_size: int = 64) -> tf.data.Dataset:
-    """Each face once: {'record_image' [B, H, W, 3] RGB [0, 1] (zero-padded), 'box' [B, 4, 2],
-    'landmarks' [B, 68, 2] (y, x) in the record's frame, 'path' [B]}."""
-
-    def prepare(serialised):
-        face = parse_face(serialised)
-        return {
-            "record_image": face["image"],
-            "box": face["box"],
-            "landmarks": face["landmarks"],
-            "path": face["path"],
-        }
-
-    return (
-        tf.data.TFRecordDataset(shard_paths(directory))
-        .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-        .padded_batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
+    """Each face once: {'image' [B, H, W, 3] RGB [0, 1] (the record's, zero-padded), 'box'
+    [B, 4, 2], 'landmarks' [B, 68, 2] (y, x) in the record's frame, 'path' [B], ...}."""
+    return face_batches(directory, batch_size)

@@ -70,7 +70,7 @@ def stage1_boxes(
     paths, boxes = [], []
     for batch in evaluation_dataset(str(records), 64):
         paths += [path.decode() for path in batch["path"].numpy()]
-        boxes.append(bounding_box_corners(predict(batch["record_image"], batch["box"])).numpy())
+        boxes.append(bounding_box_corners(predict(batch["image"], batch["box"])).numpy())
     table = tf.lookup.StaticHashTable(
         tf.lookup.KeyValueTensorInitializer(tf.constant(paths), tf.range(len(paths))), -1
     )

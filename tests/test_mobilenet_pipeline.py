@@ -91,4 +91,4 @@ def test_evaluation_batches_hold_each_face_once(records):
     batches = list(evaluation_dataset(str(directory), batch_size=2))
     paths = [p.decode() for b in batches for p in b["path"].numpy()]
     assert sorted(paths) == sorted(faces)
-    assert batches[0]["record_image"].shape[0] == 2 and batches[0]["box"].shape == (2, 4, 2)
+    assert batches[0]["image"].shape[0] == 2 and batches[0]["box"].shape == (2, 4, 2)
