@@ -1,5 +1,5 @@
 """The cascade's crop round trip by hand, and a stage-2 run on a stage-1 run (frozen, saved
-with it, scored as a whole)."""
+with it, resumed, scored as a whole)."""
 
 import json
 
@@ -68,6 +68,8 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
         stage1_dir=stage1_config.train_dir, batch_size=2, max_steps=2, loss="wing",
     )  # fmt: skip
     assert train(FAMILY, config)["step"] == 2
+    resumed = FAMILY.config_class(**{**config.__dict__, "max_steps": 3})
+    assert train(FAMILY, resumed)["step"] == 3  # resumes from ckpt-2
     description = json.loads((tmp_path / "stage2" / "model.json").read_text())
     assert description["config"]["stages"] == 2 and description["loss"] == "wing"
     cascade = TrainedModel(config.train_dir).restore()
@@ -85,4 +87,4 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     settings = EvaluatorSettings(config.train_dir, str(tmp_path / "eval"), bundled_faces,
                                  run_once=True)  # fmt: skip
     assert run_evaluator(settings, "mobilenet") == 1
-    assert json.loads((tmp_path / "eval" / "errors-00000002.json").read_text())["per_image"]
+    assert json.loads((tmp_path / "eval" / "errors-00000003.json").read_text())["per_image"]
