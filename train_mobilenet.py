@@ -38,6 +38,10 @@ def define_flags() -> None:
         "loss_normaliser", "eye_centre", LOSS_NORMALISERS,
         "eye_centre: the sample's own eye-centre distance; original: (x36,y39)-(x42,y45).",
     )  # fmt: skip
+    flags.DEFINE_integer(
+        "batch_norm_batches", 200, "Training batches over which the batch-norm statistics are "
+        "recomputed when the run ends (0: keep the moving averages).",
+    )  # fmt: skip
     define_run_flags(seed=0)
 
 

@@ -48,6 +48,7 @@ class TrainingParts:
     max_steps: int
     write_images: SummaryWriter | None = None
     write_summaries: SummaryWriter | None = None
+    finish: Callable[[], None] | None = None  # after the last step, before the last save
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,6 +22,7 @@ from data.landmarks import bounding_box_corners
 from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from evaluation.metrics import normalised_mean_error
 from families.contract import ModelFamily, TrainingParts
+from mobilenet.batch_norm import recalibrate_batch_norm
 from mobilenet.cascade import MobileNetCascade
 from mobilenet.crops import decode_landmarks
 from mobilenet.loss import LOSS_NORMALISERS, LOSSES, weighted_euclidean_loss, wing_loss
@@ -45,6 +46,9 @@ class MobilenetTrainingConfig(RunConfig):
     loss: str = "euclidean"
     loss_normaliser: str = "eye_centre"
     augmentation: AugmentationConfig = AugmentationConfig()
+    # Training batches over which the BN statistics are recomputed at the end (0: keep the
+    # moving averages; see mobilenet.batch_norm).
+    batch_norm_batches: int = 200
 
     def __post_init__(self):
         if self.stage not in (1, 2):
@@ -153,4 +157,7 @@ def training_parts(
             "training_samples", _summary_images(batch, outputs), max_outputs=3
         ),
         write_summaries=write_crop_nme,
+        finish=lambda: recalibrate_batch_norm(
+            network, make_dataset(int(optimizer.iterations.numpy())), config.batch_norm_batches
+        ),
     )

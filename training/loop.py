@@ -98,13 +98,17 @@ def run_training_loop(
     loss_names: Sequence[str],
     write_images: SummaryWriter | None = None,
     write_summaries: SummaryWriter | None = None,
+    finish: Callable[[], None] | None = None,
 ) -> dict:
     """Trains from the latest checkpoint in train_dir (or from scratch); returns the last
     {'step', 'loss'}.
 
     The step is `optimizer.iterations`, so it is saved and restored with the
     optimiser. `make_dataset(first_step)` gets the step it resumes from, so a
-    resumed run can draw a fresh stream. Scalars: loss/total, loss/<name> for
+    resumed run can draw a fresh stream. `finish()`, when given, runs once the loop has
+    ended normally (max_steps or max_seconds), before the final checkpoint, which is then
+    written even for a run that made no step (a family's post-training step, e.g. the
+    MobileNetV2's batch-norm statistics). Scalars: loss/total, loss/<name> for
     each partial loss, learning_rate (of the update that made the step), examples_per_sec.
     """
     chief = is_chief(strategy)
@@ -170,11 +174,14 @@ def run_training_loop(
             if time.time() - last_save >= settings.save_every_secs:
                 manager.save(checkpoint_number=step)
                 last_save, saved_step = time.time(), step
+        if finish is not None:
+            finish()
+            saved_step = None  # what finish() changed is saved below
     except KeyboardInterrupt:
         logging.info("interrupted at step %d; saving a checkpoint", step)
         raise
     finally:
-        if step != saved_step and np.isfinite(loss):
+        if step != saved_step and (np.isfinite(loss) or saved_step is None):
             manager.save(checkpoint_number=step)
         writer.close()
     return {"step": step, "loss": loss}

@@ -53,6 +53,7 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
         parts.loss_names,
         write_images=parts.write_images,
         write_summaries=parts.write_summaries,
+        finish=parts.finish,
     )
 
 
