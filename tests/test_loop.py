@@ -11,7 +11,9 @@ from training.logged_scalars import read_scalars
 from training.loop import LoopSettings, _anyone_stops, run_training_loop
 
 
-def train_line(train_dir, max_steps=100, max_seconds=None, seconds_per_batch=0.0) -> dict:
+def train_line(
+    train_dir, max_steps=100, max_seconds=None, seconds_per_batch=0.0, finish=None
+) -> dict:
     """Fits y = 3x with SGD through run_training_loop; returns its result and the weight."""
     model = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
     model.build((None, 1))
@@ -45,7 +47,7 @@ def train_line(train_dir, max_steps=100, max_seconds=None, seconds_per_batch=0.0
     checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer)
     result = run_training_loop(
         settings, tf.distribute.get_strategy(), checkpoint, optimizer, replica_step,
-        make_dataset, ["mse"],
+        make_dataset, ["mse"], finish=finish and (lambda: finish(model)),
     )  # fmt: skip
     return result | {"weight": float(model.kernel.numpy()[0, 0])}
 
@@ -71,6 +73,20 @@ def test_zero_seconds_stops_before_any_update(tmp_path):
     result = train_line(tmp_path, max_steps=10, max_seconds=0.0)
     assert result["step"] == 0 and result["weight"] == 0.0
     assert np.isnan(result["loss"])
+
+
+def test_finish_runs_once_after_the_last_step_and_is_saved(tmp_path):
+    calls = []
+
+    def finish(model):
+        calls.append(int(tf.train.latest_checkpoint(str(tmp_path)) is not None))
+        model.kernel.assign([[7.0]])
+
+    train_line(tmp_path, max_steps=5)
+    # A resumed run with nothing left to train still finishes, and its change is saved.
+    assert train_line(tmp_path, max_steps=5, max_seconds=0.0, finish=finish)["weight"] == 7.0
+    assert calls == [1]
+    assert train_line(tmp_path, max_steps=5)["weight"] == 7.0  # restored from ckpt-5
 
 
 @pytest.mark.parametrize("local", [True, False])
