@@ -119,9 +119,11 @@ def test_the_aligner_moves_the_points_with_the_image(smoke_run, name):
     box = square_box((100.0, 90.0), 80.0)
     shifted = np.zeros((250, 240, 3), np.uint8)
     shifted[17:217, 31:211] = image
-    before, after = aligner.predict([image, shifted], np.stack([box, box + [17, 31]]))
+    other = np.random.default_rng(1).integers(0, 256, (200, 180, 3), np.uint8)
+    before, after, elsewhere = aligner.predict(
+        [image, shifted, other], np.stack([box, box + [17, 31], box])
+    )
     assert before.shape == (68, 2) and before.dtype == np.float32
     np.testing.assert_allclose(after, before + [17, 31], atol=2e-3)
-    # The points lie around the box (an untrained model's may be off its centre), not at the
-    # image origin.
-    assert np.all(np.abs(before - [100, 90]) < 80)
+    # The points come from the pixels: another image in the same box moves them.
+    assert np.all(np.isfinite(before)) and np.abs(elsewhere - before).max() > 1e-4
