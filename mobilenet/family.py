@@ -24,7 +24,7 @@ from mobilenet.trainer import MobilenetTrainingConfig, training_parts
 class MobilenetFamily(ModelFamily):
     name = "mobilenet"
     config_class = MobilenetTrainingConfig
-    smoke_settings = {"batch_size": 2, "max_steps": 2}
+    smoke_settings = {"batch_size": 2, "max_steps": 2, "batch_norm_batches": 2}
 
     def build_model(self, config: dict) -> MobileNetCascade:
         model = MobileNetCascade(**config)

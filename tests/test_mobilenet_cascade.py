@@ -66,6 +66,7 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     config = FAMILY.config_class(
         datasets=bundled_faces, train_dir=str(tmp_path / "stage2"), stage=2,
         stage1_dir=stage1_config.train_dir, batch_size=2, max_steps=2, loss="wing",
+        batch_norm_batches=2,
     )  # fmt: skip
     assert train(FAMILY, config)["step"] == 2
     resumed = FAMILY.config_class(**{**config.__dict__, "max_steps": 3})
