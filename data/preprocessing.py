@@ -14,6 +14,7 @@ Returned arrays are (y, x) float32 in the rescaled frame.
 """
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -158,3 +159,14 @@ def prepare_evaluation_face(record: FaceRecord, reference_shape: np.ndarray) -> 
     """SPEC A.8: crop, align the reference to the box, rescale to the reference size."""
     image, _ = evaluation_frame(load_face(record), reference_shape, record.image_path)
     return _prepared(image, record, image.landmarks["initial"].points)
+
+
+def padded_batch(images: Sequence[np.ndarray]) -> np.ndarray:
+    """Zero-pads [H_i, W_i, 3] images at the bottom and right into float32 [N, max H, max W, 3]
+    (as the evaluation records' padded batches)."""
+    height = max(image.shape[0] for image in images)
+    width = max(image.shape[1] for image in images)
+    batch = np.zeros((len(images), height, width, 3), np.float32)
+    for index, image in enumerate(images):
+        batch[index, : image.shape[0], : image.shape[1]] = image
+    return batch

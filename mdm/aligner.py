@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from data.landmarks import mirror
-from data.preprocessing import evaluation_frame, rgb_unit_pixels
+from data.preprocessing import evaluation_frame, padded_batch, rgb_unit_pixels
 from mdm.model import MDM
 from mdm.scoring import predict
 
@@ -67,13 +67,13 @@ class MdmAligner:
             to_images.append(to_image)
         pixels = [f.pixels_with_channels_at_back().astype(np.float32) for f in frames]
         initial = np.stack([f.landmarks["initial"].points for f in frames]).astype(np.float32)
-        inputs = [_padded(pixels), initial]
+        inputs = [padded_batch(pixels), initial]
         if self.mirrored_averaging:
             mirrored = [
                 mirror(p, i, self.mirror_rule) for p, i in zip(pixels, initial, strict=True)
             ]
             inputs += [
-                _padded([m[0].numpy() for m in mirrored]),
+                padded_batch([m[0].numpy() for m in mirrored]),
                 np.stack([m[1].numpy() for m in mirrored]),
                 np.array([p.shape[:2] for p in pixels], np.int32),
             ]
@@ -81,14 +81,3 @@ class MdmAligner:
         to_images = np.stack(to_images)
         mapped = np.einsum("nij,nkj->nki", to_images[:, :2, :2], estimates)
         return (mapped + to_images[:, None, :2, 2]).astype(np.float32)
-
-
-def _padded(images: Sequence[np.ndarray]) -> np.ndarray:
-    """Zero-pads [H_i, W_i, 3] images at the bottom and right into [N, max H, max W, 3]
-    (as the evaluation pipeline's padded_batch)."""
-    height = max(image.shape[0] for image in images)
-    width = max(image.shape[1] for image in images)
-    batch = np.zeros((len(images), height, width, 3), np.float32)
-    for index, image in enumerate(images):
-        batch[index, : image.shape[0], : image.shape[1]] = image
-    return batch

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import tensorflow as tf
 
-from data.preprocessing import rgb_unit_pixels
+from data.preprocessing import padded_batch, rgb_unit_pixels
 from mobilenet.cascade import MobileNetCascade
 
 
@@ -30,11 +30,8 @@ class MobilenetAligner:
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
         if len(images) != len(boxes):
             raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
-        pixels = [rgb_unit_pixels(image, f"image {index}") for index, image in enumerate(images)]
-        height = max(p.shape[0] for p in pixels)
-        width = max(p.shape[1] for p in pixels)
-        batch = np.zeros((len(pixels), height, width, 3), np.float32)
-        for index, image in enumerate(pixels):
-            batch[index, : image.shape[0], : image.shape[1]] = image
+        batch = padded_batch(
+            [rgb_unit_pixels(image, f"image {index}") for index, image in enumerate(images)]
+        )
         boxes = np.asarray(boxes, np.float32)
         return self._predict(batch, boxes).numpy().astype(np.float32)

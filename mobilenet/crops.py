@@ -60,9 +60,9 @@ def encode_landmarks(landmarks, size: int = INPUT_SIZE) -> tf.Tensor:
     return tf.concat([values[..., 1], values[..., 0]], axis=-1)
 
 
-def decode_landmarks(outputs, size: int = INPUT_SIZE) -> tf.Tensor:
-    """The network's [..., 136] -> (y, x) crop pixels [..., 68, 2]."""
-    outputs = tf.convert_to_tensor(outputs, tf.float32)
+def decode_landmarks(outputs, size: int = INPUT_SIZE, xp=tnp):
+    """The network's [..., 136] -> (y, x) crop pixels [..., 68, 2] (numpy or TF's numpy)."""
+    outputs = xp.asarray(outputs, xp.float32)
     count = outputs.shape[-1] // 2
     x, y = outputs[..., :count], outputs[..., count:]
-    return tf.stack([y, x], axis=-1) * size - 1.0
+    return xp.stack([y, x], axis=-1) * size - 1.0

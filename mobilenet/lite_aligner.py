@@ -18,7 +18,7 @@ import numpy as np
 
 from data.errors import DataError
 from data.preprocessing import rgb_unit_pixels
-from mobilenet.crops import INPUT_SIZE, crop_matrix
+from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks
 from mobilenet.network import MobileNetV2Regressor
 
 
@@ -92,12 +92,6 @@ def bgr_crop(image: np.ndarray, matrix: np.ndarray, name: str) -> np.ndarray:
     return np.ascontiguousarray(crop[..., ::-1], np.float32)
 
 
-def decode(outputs: np.ndarray) -> np.ndarray:
-    """[136] -> [68, 2] (y, x) crop pixels (`mobilenet.crops.decode_landmarks` in numpy)."""
-    count = outputs.shape[-1] // 2
-    return np.stack([outputs[count:], outputs[:count]], axis=-1) * INPUT_SIZE - 1.0
-
-
 class MobilenetLiteAligner:
     """predict(images, boxes) -> float32 [N, 68, 2] (y, x) image pixels, as MobilenetAligner."""
 
@@ -112,7 +106,7 @@ class MobilenetLiteAligner:
             region = np.asarray(box, np.float32)
             for stage in self.stages:
                 matrix = crop_matrix(region, xp=np).astype(np.float64)
-                in_crop = decode(stage(bgr_crop(image, matrix, f"image {index}")))
+                in_crop = decode_landmarks(stage(bgr_crop(image, matrix, f"image {index}")), xp=np)
                 inverse = np.linalg.inv(matrix)
                 points = in_crop @ inverse[:2, :2].T + inverse[:2, 2]
                 region = np.stack([points.min(0), points.max(0)])
