@@ -16,6 +16,7 @@ from absl import flags
 
 from mobilenet.family import FAMILY
 from mobilenet.loss import LOSS_NORMALISERS, LOSSES
+from mobilenet.trainer import STAGE2_INITS
 from training.flags import define_run_flags
 from training.trainer import training_main
 
@@ -33,6 +34,10 @@ def define_flags() -> None:
     # The cascade and the losses.
     flags.DEFINE_integer("stage", 1, "1: crops of the face box; 2: of stage 1's predictions.")
     flags.DEFINE_string("stage1_dir", None, "The stage-1 train_dir (stage 2).")
+    flags.DEFINE_enum(
+        "stage2_init", "stage1", STAGE2_INITS,
+        "Stage 2's starting weights: stage 1's, or a fresh random init.",
+    )  # fmt: skip
     flags.DEFINE_enum("loss", "euclidean", LOSSES, "WeightEuclideanLoss or Wing loss.")
     flags.DEFINE_enum(
         "loss_normaliser", "eye_centre", LOSS_NORMALISERS,

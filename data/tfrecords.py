@@ -50,20 +50,28 @@ def serialise_face(face: PreparedFace) -> bytes:
     return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
 
 
-def parse_face(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
-    """Inverse of `serialise_face`.
-
-    Returns image float32 [H, W, 3] in [0, 1], landmarks / initial [68, 2], box [4, 2].
-    """
+def decode_face(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
+    """Inverse of `serialise_face` with the image left as stored: uint8 [H, W, 3]; landmarks
+    / initial [68, 2], box [4, 2] (y, x)."""
     example = tf.io.parse_single_example(serialised, FEATURES)
-    image = tf.io.decode_png(example["image"], channels=3)
     return {
         "path": example["path"],
-        "image": tf.image.convert_image_dtype(image, tf.float32),
+        "image": tf.io.decode_png(example["image"], channels=3),
         "landmarks": tf.reshape(example["landmarks"], [NUM_LANDMARKS, 2]),
         "box": tf.reshape(example["box"], [4, 2]),
         "initial": tf.reshape(example["initial"], [NUM_LANDMARKS, 2]),
     }
+
+
+def unit_pixels(face: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+    """A decoded face with its image as float32 in [0, 1]."""
+    return {**face, "image": tf.image.convert_image_dtype(face["image"], tf.float32)}
+
+
+def parse_face(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
+    """Inverse of `serialise_face`: image float32 [H, W, 3] in [0, 1], landmarks / initial
+    [68, 2], box [4, 2] (y, x)."""
+    return unit_pixels(decode_face(serialised))
 
 
 def parse_landmarks_and_box(serialised: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -112,21 +120,24 @@ def shard_paths(directory: str | Path) -> list[str]:
 
 
 def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
-    """Endless (serialised example, per-example stateless seed [2]) pairs.
+    """Endless (face, per-example stateless seed [2]) pairs; faces as `parse_face` gives them.
 
-    The examples are cached in memory and reshuffled every epoch; the seeds come
-    from one integer, so the whole stream is reproducible.
+    The faces are decoded once and cached in memory (uint8 images: the PNG decode would
+    otherwise cost as much as a small network's step) and reshuffled every epoch; the seeds
+    come from one integer, so the whole stream is reproducible.
     """
     metadata = read_metadata(directory)
     if metadata["split"] != "train":
         raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
-    examples = (
+    faces = (
         tf.data.TFRecordDataset(shard_paths(directory))
+        .map(decode_face, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         .cache()
         .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
         .repeat()
+        .map(unit_pixels, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     )
-    return tf.data.Dataset.zip(examples, tf.data.Dataset.random(seed=seed).batch(2))
+    return tf.data.Dataset.zip(faces, tf.data.Dataset.random(seed=seed).batch(2))
 
 
 def face_batches(directory: str | Path, batch_size: int, prepare=parse_face) -> tf.data.Dataset:

@@ -50,8 +50,7 @@ def training_dataset(
     leave the crop in all three attempts are dropped, as the original skipped them.
     """
 
-    def augment(serialised, example_seed):
-        face = parse_face(serialised)
+    def augment(face, example_seed):
         frame = _numpy_matrix(template_alignment, face["landmarks"])
         image, landmarks, valid = augment_crop(
             face["image"] * 255.0, face["landmarks"], example_seed, frame

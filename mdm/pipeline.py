@@ -90,10 +90,8 @@ def training_dataset(
     reference_shape = np.asarray(metadata["reference_shape"], np.float32)
     box_model = BoxPerturbationModel.fit_to_records(directory)
 
-    def augment(serialised, example_seed):
-        return augment_example(
-            parse_face(serialised), example_seed, canvas_shape, reference_shape, box_model, config
-        )
+    def augment(face, example_seed):
+        return augment_example(face, example_seed, canvas_shape, reference_shape, box_model, config)
 
     return (
         records.map(augment, num_parallel_calls=tf.data.AUTOTUNE)

@@ -1,7 +1,7 @@
 """The MobileNetV2 landmark regressor and its two-stage cascade as a registered family.
 
 model.json: {"family": "mobilenet", "config": {"stages": 1 | 2, "num_landmarks": 68},
-"loss", "loss_normaliser", "stage1_dir" (stage 2), "reference_shape"}.
+"loss", "loss_normaliser", "stage1_dir" and "stage2_init" (stage 2), "reference_shape"}.
 Checkpoints: every weight of the cascade keyed by path (a stage-2 run saves the frozen
 stage 1 too, so its train_dir is the whole cascade), Adam's state while training.
 Scoring and the aligner run the whole cascade from the face box.
@@ -39,6 +39,7 @@ class MobilenetFamily(ModelFamily):
             "loss": config.loss,
             "loss_normaliser": config.loss_normaliser,
             "stage1_dir": config.stage1_dir,
+            "stage2_init": config.stage2_init if config.stage == 2 else None,
             "reference_shape": metadata["reference_shape"],
         }
 

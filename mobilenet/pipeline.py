@@ -20,7 +20,7 @@ import tensorflow as tf
 
 from data.geometry import apply_affine, warp_affine
 from data.landmarks import MIRROR_PERMUTATION_68
-from data.tfrecords import face_batches, parse_face, seeded_training_records
+from data.tfrecords import face_batches, seeded_training_records
 from mobilenet.crops import INPUT_SIZE, crop_matrix, encode_landmarks
 
 PAD_RATIO = 0.15
@@ -99,8 +99,7 @@ def training_dataset(
     crop pixels, 'targets' [B, 136]}. `boxes` (path -> row of `box_values` [N, 4, 2])
     replaces the records' boxes (stage 2: the stage-1 predictions' boxes)."""
 
-    def augment(serialised, example_seed):
-        face = parse_face(serialised)
+    def augment(face, example_seed):
         box = face["box"] if boxes is None else tf.gather(box_values, boxes.lookup(face["path"]))
         seeds = tf.random.experimental.stateless_split(example_seed, num=3)
         jitter, flipped = jitter_matrix(seeds[0], config)

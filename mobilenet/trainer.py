@@ -5,7 +5,8 @@ decay 5e-4 (gradient += 5e-4 w) on every trainable weight but conv1's bias, batc
 WeightEuclideanLoss (corrected per-sample normaliser by default) or Wing loss.
 Stage 1 trains on crops of the records' detector boxes; stage 2 trains a second network on
 crops of the boxes of stage 1's predictions on the training faces (stage 1 frozen, loaded
-from --stage1_dir and saved with stage 2, so a stage-2 train_dir holds the whole cascade).
+from --stage1_dir and saved with stage 2, so a stage-2 train_dir holds the whole cascade),
+starting from stage 1's weights (`stage2_init`, "random" for a fresh init).
 Caffe's lr x 2 for the biases is not reproduced (Adam's step does not scale with a
 gradient factor; it would need a second optimiser).
 """
@@ -30,6 +31,10 @@ from mobilenet.pipeline import AugmentationConfig, evaluation_dataset, training_
 from mobilenet.schedule import InverseDecay
 from training.run_config import RunConfig
 
+# Stage 2's starting weights: stage 1's (its crops are close to stage 1's, so it starts
+# near a solution) or a fresh init.
+STAGE2_INITS = ("stage1", "random")
+
 
 @dataclasses.dataclass(frozen=True)
 class MobilenetTrainingConfig(RunConfig):
@@ -45,6 +50,7 @@ class MobilenetTrainingConfig(RunConfig):
     max_steps: int = 1_000_000
     loss: str = "euclidean"
     loss_normaliser: str = "eye_centre"
+    stage2_init: str = "stage1"
     augmentation: AugmentationConfig = AugmentationConfig()
     # Training batches over which the BN statistics are recomputed at the end (0: keep the
     # moving averages; see mobilenet.batch_norm).
@@ -59,6 +65,8 @@ class MobilenetTrainingConfig(RunConfig):
             raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
         if self.loss_normaliser not in LOSS_NORMALISERS:
             raise ValueError(f"loss_normaliser must be one of {LOSS_NORMALISERS}")
+        if self.stage2_init not in STAGE2_INITS:
+            raise ValueError(f"stage2_init must be one of {STAGE2_INITS}")
 
 
 def decayed(variable) -> bool:
@@ -106,6 +114,9 @@ def training_parts(
         for source, target in zip(stage1.model.stage_1.weights, model.stage_1.weights, strict=True):
             target.assign(source)
         model.stage_1.trainable = False
+        if config.stage2_init == "stage1":  # a resumed run then restores its own weights
+            for source, target in zip(model.stage_1.weights, model.stage_2.weights, strict=True):
+                target.assign(source)
         boxes, box_values = stage1_boxes(stage1.model, records)
         logging.info("stage 2 on the boxes of %s's predictions", stage1.checkpoint_path)
     network = model.stage(config.stage)

@@ -1,11 +1,13 @@
 """The cascade's crop round trip by hand, and a stage-2 run on a stage-1 run (frozen, saved
 with it, resumed, scored as a whole)."""
 
+import dataclasses
 import json
 
 import numpy as np
 import tensorflow as tf
 
+from data.tfrecords import read_metadata
 from evaluation.evaluator import EvaluatorSettings, run_evaluator
 from families import TrainedModel
 from mobilenet.cascade import MobileNetCascade, landmarks_in_images
@@ -85,6 +87,17 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
         )
     ]
     assert all(changed)  # trained (and not the fresh random init)
+    records = tmp_path / "stage2" / "records"
+    metadata = read_metadata(records)
+    for init, starts_as_stage1 in (("stage1", True), ("random", False)):
+        start = FAMILY.training_parts(
+            dataclasses.replace(config, stage2_init=init), records, metadata, 1
+        ).model
+        same = [
+            np.array_equal(a.numpy(), b.numpy())
+            for a, b in zip(start.stage_1.weights, start.stage_2.weights, strict=True)
+        ]
+        assert all(same) if starts_as_stage1 else not any(same), init
     settings = EvaluatorSettings(config.train_dir, str(tmp_path / "eval"), bundled_faces,
                                  run_once=True)  # fmt: skip
     assert run_evaluator(settings, "mobilenet") == 1
