@@ -1,9 +1,10 @@
 """The MobileNetV2 cascade on the LiteRT interpreter with OpenCV warps: the aligner's fast
 path (SPEC D.5 inference).
 
-Per face: the 64x64 crop of the box (`mobilenet.crops.crop_matrix`, numpy) warped from the
-image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp), the stage's
-TFLite model (XNNPACK), the points mapped back; stage 2 crops the box of stage 1's points.
+Per face: the 64x64 crop of the box (`mobilenet.crops.padded_square`, numpy) warped from
+the image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp), the stage's
+TFLite model (XNNPACK), the points mapped back; stage 2 crops the square around stage 1's
+points.
 The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
 against. Each stage's .tflite is converted once per checkpoint and kept beside it
 (`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable.
@@ -18,7 +19,7 @@ import numpy as np
 
 from data.errors import DataError
 from data.preprocessing import rgb_unit_pixels
-from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks
+from mobilenet.crops import INPUT_SIZE, decode_landmarks, padded_square
 from mobilenet.network import MobileNetV2Regressor
 
 
@@ -71,25 +72,31 @@ class LiteRtStage:
         return self.interpreter.get_tensor(self.output)[0]
 
 
-def bgr_crop(image: np.ndarray, matrix: np.ndarray, name: str) -> np.ndarray:
-    """The 64x64 BGR 0..255 float32 crop of an image (uint8 warped as is; other types
-    through `rgb_unit_pixels`) by a (y, x) image -> crop affine."""
+def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
+    """An image as OpenCV warps it: uint8 grey or RGB as is (alpha dropped), other types
+    through `rgb_unit_pixels` as float32 RGB 0..255."""
     pixels = np.asarray(image)
     if pixels.dtype != np.uint8:
-        pixels = rgb_unit_pixels(pixels, name) * 255.0
-    elif pixels.ndim == 3 and pixels.shape[2] == 4:
-        pixels = pixels[..., :3]
-    elif pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (1, 3)):
+        return rgb_unit_pixels(pixels, name) * 255.0
+    if pixels.ndim == 3 and pixels.shape[2] in (1, 4):
+        pixels = pixels[..., :1] if pixels.shape[2] == 1 else pixels[..., :3]
+    elif pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] != 3):
         raise DataError(name, f"expected [H, W], [H, W, 1|3|4] pixels, got {pixels.shape}")
-    xy = matrix[[1, 0]][:, [1, 0, 2]]  # (y, x) rows and columns -> OpenCV's (x, y)
+    return np.ascontiguousarray(pixels)
+
+
+def bgr_crop(pixels: np.ndarray, origin: np.ndarray, scale: float) -> np.ndarray:
+    """The 64x64 BGR 0..255 float32 crop of `warp_ready_pixels` whose pixel (0, 0) is image
+    point `origin` (y, x), at `scale` crop pixels per image pixel (`crop_matrix`'s affine).
+    Bilinear, zero outside, as the pipelines' warp."""
+    xy = np.array([[scale, 0.0, -scale * origin[1]], [0.0, scale, -scale * origin[0]]])
     crop = cv2.warpAffine(
-        np.ascontiguousarray(pixels), xy, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
+        pixels, xy, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT, borderValue=0,
     )  # fmt: skip
-    crop = crop.reshape(INPUT_SIZE, INPUT_SIZE, -1)
-    if crop.shape[2] == 1:
-        crop = np.repeat(crop, 3, axis=2)
-    return np.ascontiguousarray(crop[..., ::-1], np.float32)
+    if crop.ndim == 2 or crop.shape[2] == 1:
+        return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR).astype(np.float32)
+    return cv2.cvtColor(crop, cv2.COLOR_RGB2BGR).astype(np.float32)
 
 
 class MobilenetLiteAligner:
@@ -103,12 +110,12 @@ class MobilenetLiteAligner:
             raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
         results = np.zeros((len(images), 68, 2), np.float32)
         for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
+            pixels = warp_ready_pixels(image, f"image {index}")
             region = np.asarray(box, np.float32)
-            for stage in self.stages:
-                matrix = crop_matrix(region, xp=np).astype(np.float64)
-                in_crop = decode_landmarks(stage(bgr_crop(image, matrix, f"image {index}")), xp=np)
-                inverse = np.linalg.inv(matrix)
-                points = in_crop @ inverse[:2, :2].T + inverse[:2, 2]
-                region = np.stack([points.min(0), points.max(0)])
-            results[index] = points
+            for stage in self.stages:  # stage 2 crops the square around stage 1's points
+                origin, side = padded_square(region, xp=np)
+                scale = float(INPUT_SIZE / side)
+                in_crop = decode_landmarks(stage(bgr_crop(pixels, origin, scale)), xp=np)
+                region = in_crop / scale + origin
+            results[index] = region
         return results

@@ -7,9 +7,9 @@ import pytest
 
 from data.discovery import discover_faces
 from data.preprocessing import read_image_uint8
-from mobilenet.crops import crop_matrix
+from mobilenet.crops import crop_matrix, padded_square
 from mobilenet.family import FAMILY
-from mobilenet.lite_aligner import bgr_crop
+from mobilenet.lite_aligner import bgr_crop, warp_ready_pixels
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,11 @@ def test_opencv_crops_equal_the_pipelines_warp():
     box = np.array([[20, 15], [100, 15], [100, 70], [20, 70]], np.float32)
     matrix = crop_matrix(box, xp=np).astype(np.float64)
     expected = warp_affine(image[..., ::-1].astype(np.float32), matrix, [64, 64]).numpy()
-    np.testing.assert_allclose(bgr_crop(image, matrix, "image"), expected, atol=0.51)
-    grey = bgr_crop(image[..., 0], matrix, "grey")
+    origin, side = padded_square(box, xp=np)
+    crop = bgr_crop(warp_ready_pixels(image, "image"), origin, 64 / side)
+    np.testing.assert_allclose(crop, expected, atol=0.51)
+    grey = bgr_crop(warp_ready_pixels(image[..., 0], "grey"), origin, 64 / side)
     assert grey.shape == (64, 64, 3) and np.array_equal(grey[..., 0], grey[..., 2])
+    np.testing.assert_allclose(grey[..., 0], expected[..., 2], atol=0.51)
+    floats = bgr_crop(warp_ready_pixels(image / 255.0, "floats"), origin, 64 / side)
+    np.testing.assert_allclose(floats, expected, atol=1e-3)
