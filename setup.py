@@ -16,6 +16,7 @@ from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).resolve().parent
 TENSORFLOW_VERSION = "2.21.0"
+ONNX = ["tf2onnx==1.17.0", "onnx==1.23.2"]
 
 
 def tensorflow_requirement() -> str:
@@ -70,11 +71,14 @@ setup(
         Extension("custom_ops._extract_patches_ops", sources=["custom_ops/extract_patches.cc"])
     ],
     cmdclass={"build_ext": BuildTensorFlowOp},
+    entry_points={"console_scripts": ["face-align=face_alignment_tf.cli:main"]},
     install_requires=[tensorflow_requirement(), *requirements()],
     extras_require={
-        "dev": ["pytest>=8", "ruff>=0.6"],
+        "dev": ["pytest>=8", "ruff>=0.6", *ONNX, "onnxruntime==1.32.0"],
+        # ONNX export (face-align export --format=onnx).
+        "onnx": ONNX,
         # The peer in bench/: dlib's 68-point regression-tree predictor and its model file,
-        # and the face detectors of the second initialisation (MTCNN; dlib's HOG).
-        "bench": ["dlib-bin==20.0.1.post1", "face-recognition-models==0.3.0", "mtcnn==1.0.0"],
+        # and dlib's HOG face detector.
+        "bench": ["dlib-bin==20.0.1.post1", "face-recognition-models==0.3.0"],
     },
 )

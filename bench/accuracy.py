@@ -7,7 +7,8 @@
 
 Initialisations, each given alike to every method:
 * 'bbs': the 300-W detector boxes;
-* 'mtcnn', 'dlib-hog': a face detector run on the image (`bench.detectors`); the
+* 'mtcnn', 'opencv', 'dlib-hog': a face detector run on the image
+  (`face_alignment_tf.detectors`); the
   detection that overlaps the 300-W box most (IoU >= 0.3) is the face's box.
   Faces it misses are counted in the table and in a "missed = failure" failure
   rate, never silently dropped.
@@ -24,7 +25,6 @@ from pathlib import Path
 import numpy as np
 from absl import app, flags
 
-from bench.detectors import DETECTORS
 from bench.dlib_peer import DlibLandmarker
 from bench.flags import define_model_flags
 from data.discovery import box_candidates, discover_faces
@@ -35,10 +35,10 @@ from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
+from face_alignment_tf.detectors import DETECTORS, make_detector, matching_box
 from families import ScoreSettings, load_trained_model
 
 FLAGS = flags.FLAGS
-MIN_IOU = 0.3
 INITIALISATIONS = ("bbs", *DETECTORS)
 
 
@@ -47,31 +47,15 @@ def define_flags() -> None:
     flags.DEFINE_string("ced_dir", None, "Where accuracy_ced_<initialisation>.png go.")
 
 
-def iou(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection over union of the axis-aligned boxes around corners a, b [k, 2]."""
-    lo, hi = np.maximum(a.min(0), b.min(0)), np.minimum(a.max(0), b.max(0))
-    inter = np.prod(np.clip(hi - lo, 0, None))
-    area = lambda box: np.prod(box.max(0) - box.min(0))  # noqa: E731
-    return float(inter / (area(a) + area(b) - inter))
-
-
-def matching_box(detections: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
-    """The detection [4, 2] overlapping `reference` most, if its IoU is >= MIN_IOU."""
-    overlaps = [iou(box, reference) for box in detections]
-    if not overlaps or max(overlaps) < MIN_IOU:
-        return None
-    return detections[int(np.argmax(overlaps))]
-
-
 def detect_boxes(records, detector_name: str, bbs_root: Path, datasets: str) -> list[str]:
     """Writes the detector's boxes in the bbs/ layout under bbs_root; returns the images
     whose face it missed. Reuses an earlier run on the same datasets."""
     done = bbs_root.parent / "detections.json"
     if done.is_file() and json.loads(done.read_text())["datasets"] == datasets:
         return json.loads(done.read_text())["missed"]
-    detector, missed = DETECTORS[detector_name](), []
+    detector, missed = make_detector(detector_name), []
     for record in records:
-        box = matching_box(detector.detect(read_image_uint8(record.image_path)), record.box)
+        box = matching_box(detector.detect(read_image_uint8(record.image_path))[0], record.box)
         if box is None:
             missed.append(str(record.image_path))
             continue

@@ -6,13 +6,16 @@ sha256 of every file. Loading by name verifies every hash first.
         --name=mobilenet-cascade-300w --manifest_json=notes.json
 
 packages a train_dir's latest checkpoint (weights only, no optimiser state), its
-model.json and the family's converted runtimes (LiteRT) into `models/<name>`.
+model.json, its detector calibrations (calibration.json) and the family's converted
+runtimes (LiteRT) into `models/<name>`.
 """
 
 import hashlib
 import json
 import shutil
 from pathlib import Path
+
+from face_alignment_tf.calibration import CALIBRATION_FILE
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MANIFEST = "MANIFEST.json"
@@ -74,6 +77,8 @@ def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
     manager = tf.train.CheckpointManager(trained.family.checkpoint(trained.model), folder, 1)
     checkpoint_name = Path(manager.save(checkpoint_number=step)).name
     shutil.copyfile(Path(train_dir) / "model.json", folder / "model.json")
+    if (Path(train_dir) / CALIBRATION_FILE).is_file():  # the detectors' box calibrations
+        shutil.copyfile(Path(train_dir) / CALIBRATION_FILE, folder / CALIBRATION_FILE)
     # The aligner converts its runtimes beside the checkpoint it is given.
     load_trained_model(folder, str(folder / checkpoint_name)).aligner()
     files = sorted(p for p in folder.rglob("*") if p.is_file())

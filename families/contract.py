@@ -52,6 +52,16 @@ class TrainingParts:
 
 
 @dataclasses.dataclass(frozen=True)
+class ExportableNetwork:
+    """A network as exported: its input shape without the batch, and what its input and
+    output hold (written beside the exported files)."""
+
+    network: keras.Model
+    input_shape: tuple[int, ...]
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ScoreSettings:
     """How every family scores: the NME normaliser (None: the family's default, e.g. MDM's
     inter-ocular, a 2D heatmap network's eye-centre distance), faces per batch (None: the
@@ -130,6 +140,12 @@ class ModelFamily(abc.ABC):
     ) -> Aligner:
         """The whole-image aligner of a model; `checkpoint`: the path its weights came from
         (a family may keep converted runtimes beside it)."""
+
+    def exportable_networks(self, model: keras.Model) -> dict[str, "ExportableNetwork"]:
+        """The networks `face-align export` writes, by file stem (default none: the family
+        cannot be exported); the crops and decoding around them stay the family's."""
+        del model
+        return {}
 
     @abc.abstractmethod
     def display_name(self, description: dict) -> str:

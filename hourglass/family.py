@@ -9,8 +9,15 @@ training.
 
 from pathlib import Path
 
-from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
+from families.contract import (
+    DEFAULT_SCORING,
+    ExportableNetwork,
+    ModelFamily,
+    ScoreSettings,
+    TrainingParts,
+)
 from hourglass.aligner import HourglassAligner
+from hourglass.crops import INPUT_SIZE
 from hourglass.network import HourglassNetwork
 from hourglass.pipeline import evaluation_dataset
 from hourglass.presets import LANDMARK_NORMALISERS, build_network, display_name
@@ -67,6 +74,14 @@ class HourglassFamily(ModelFamily):
         self, model, description: dict, checkpoint: str | None = None, **options
     ) -> HourglassAligner:
         return HourglassAligner(model, **options)
+
+    def exportable_networks(self, model) -> dict[str, ExportableNetwork]:
+        io = (
+            f"input [B, {INPUT_SIZE}, {INPUT_SIZE}, 3] float32: the RGB 0..255 crop of the "
+            "face box (hourglass.crops.box_crop); outputs: one [B, 64, 64, 68] heatmap per "
+            "stack, the last the prediction (landmark = 2 x the peak's (row, column))."
+        )
+        return {"network": ExportableNetwork(model, (INPUT_SIZE, INPUT_SIZE, 3), io)}
 
     def display_name(self, description: dict) -> str:
         return display_name(**description["config"])

@@ -13,12 +13,26 @@ import tensorflow as tf
 
 from evaluation.metrics import normalised_mean_error
 from evaluation.per_image import collect_per_image
-from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
+from families.contract import (
+    DEFAULT_SCORING,
+    ExportableNetwork,
+    ModelFamily,
+    ScoreSettings,
+    TrainingParts,
+)
 from mobilenet.aligner import MobilenetAligner
 from mobilenet.cascade import MobileNetCascade
 from mobilenet.lite_aligner import MobilenetLiteAligner, stage_models
 from mobilenet.pipeline import evaluation_dataset
 from mobilenet.trainer import MobilenetTrainingConfig, training_parts
+
+STAGE_IO = (
+    "input [B, 64, 64, 3] float32: the BGR 0..255 crop of the face box's square (mobilenet."
+    "crops.padded_square: the box made square by padding its short side, 5 % wider each side, "
+    "10 % lower bottom; bilinear, zero outside); output [B, 136] = [x0..x67, y0..y67] in "
+    "[0, 1] of the crop: crop pixel = 64 v - 1. Stage 2 takes the crop of the square around "
+    "stage 1's points mapped back to the image."
+)
 
 
 class MobilenetFamily(ModelFamily):
@@ -81,6 +95,12 @@ class MobilenetFamily(ModelFamily):
             raise ValueError(f"runtime must be 'litert' or 'keras', got {runtime!r}")
         networks = [model.stage(index) for index in range(1, model.stages + 1)]
         return MobilenetLiteAligner(stage_models(networks, checkpoint))
+
+    def exportable_networks(self, model: MobileNetCascade) -> dict[str, ExportableNetwork]:
+        return {
+            f"stage_{index}": ExportableNetwork(model.stage(index), (64, 64, 3), STAGE_IO)
+            for index in range(1, model.stages + 1)
+        }
 
     def display_name(self, description: dict) -> str:
         stages = description["config"]["stages"]

@@ -1,32 +1,13 @@
-"""bench.accuracy: box matching, the table's arithmetic, and the peer on a real face."""
+"""bench.accuracy: the table's arithmetic, and the peer on a real face."""
 
 import importlib.util
 
 import numpy as np
 import pytest
 
-from bench.accuracy import iou, matching_box, table_rows
+from bench.accuracy import table_rows
 from data.discovery import discover_faces
 from evaluation.metrics import normalised_mean_error
-
-
-def box(top, left, bottom, right) -> np.ndarray:
-    return np.array([[top, left], [bottom, left], [bottom, right], [top, right]], float)
-
-
-def test_iou_by_hand():
-    assert iou(box(0, 0, 10, 10), box(0, 0, 10, 10)) == pytest.approx(1.0)
-    assert iou(box(0, 0, 10, 10), box(20, 20, 30, 30)) == 0.0
-    # Shifted by half a side: intersection 50, union 150.
-    assert iou(box(0, 0, 10, 10), box(0, 5, 10, 15)) == pytest.approx(1 / 3)
-
-
-def test_matching_box_takes_the_best_overlap_above_the_threshold():
-    reference = box(0, 0, 10, 10)
-    detections = np.stack([box(0, 5, 10, 15), box(1, 1, 10, 10), box(50, 50, 60, 60)])
-    np.testing.assert_array_equal(matching_box(detections, reference), detections[1])
-    assert matching_box(detections[2:], reference) is None
-    assert matching_box(np.zeros((0, 4, 2)), reference) is None
 
 
 def test_table_rows_count_missed_faces_as_failures():
@@ -42,21 +23,9 @@ def test_table_rows_count_missed_faces_as_failures():
 
 
 needs_bench_extra = pytest.mark.skipif(
-    not all(importlib.util.find_spec(m) for m in ("dlib", "mtcnn", "face_recognition_models")),
+    not all(importlib.util.find_spec(m) for m in ("dlib", "face_recognition_models")),
     reason="the benchmark peer is an optional extra: pip install '.[bench]'",
 )
-
-
-@needs_bench_extra
-@pytest.mark.parametrize("detector", ["mtcnn", "dlib-hog"])
-def test_detectors_find_the_300w_face(shared_300w, detector):
-    from bench.detectors import DETECTORS
-    from data.preprocessing import read_image_uint8
-
-    record = discover_faces(f"{shared_300w}/lfpw/testset/image_0001.jpg")[0]
-    detections = DETECTORS[detector]().detect(read_image_uint8(record.image_path))
-    assert detections.ndim == 3 and detections.shape[1:] == (4, 2)
-    assert matching_box(detections, record.box) is not None
 
 
 @needs_bench_extra

@@ -1,0 +1,111 @@
+"""Face detectors behind one interface, and the matching of a detection to a known box.
+
+`detector.detect(image uint8 [H, W, 3] RGB) -> (boxes float64 [n, 4, 2], scores [n])`:
+box corners (y, x), clockwise from the top left, in image pixels; scores are the
+detector's confidences (higher is surer; their scales differ between detectors).
+
+* 'mtcnn' (default): the `mtcnn` package (Zhang et al. 2016's P/R/O-Net cascade; runs on
+  TensorFlow, ships its weights), default thresholds; score: the O-Net probability.
+* 'opencv': the frontal-face Haar cascade that opencv-python-headless ships
+  (Viola-Jones; `haarcascade_frontalface_default.xml`); score: the cascade's level weight.
+* 'dlib-hog': dlib's HOG + linear SVM frontal detector, upsampling once (optional extra:
+  `pip install '.[bench]'`); score: the SVM margin.
+
+Each detector draws its box its own way (MTCNN and dlib's are tighter than the 300-W
+boxes, without the forehead): `face_alignment_tf.calibration` maps them to a model's.
+"""
+
+import numpy as np
+
+MIN_IOU = 0.3
+
+
+def corners(top: float, left: float, bottom: float, right: float) -> list[list[float]]:
+    """The 4 (y, x) corners of an axis-aligned box, clockwise from the top left."""
+    return [[top, left], [bottom, left], [bottom, right], [top, right]]
+
+
+def _detections(boxes: list, scores: list) -> tuple[np.ndarray, np.ndarray]:
+    return np.asarray(boxes, np.float64).reshape(-1, 4, 2), np.asarray(scores, np.float64)
+
+
+class MtcnnDetector:
+    def __init__(self):
+        from mtcnn import MTCNN
+
+        self.detector = MTCNN()
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        faces = self.detector.detect_faces(image)
+        return _detections(
+            [corners(f["box"][1], f["box"][0], f["box"][1] + f["box"][3],
+                     f["box"][0] + f["box"][2]) for f in faces],
+            [f["confidence"] for f in faces],
+        )  # fmt: skip
+
+
+class OpenCvHaarDetector:
+    def __init__(self, min_neighbours: int = 5):
+        import cv2
+
+        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+        self.cascade, self.min_neighbours = cv2.CascadeClassifier(path), min_neighbours
+        if self.cascade.empty():
+            raise FileNotFoundError(f"{path}: OpenCV's Haar cascade could not be loaded")
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        import cv2
+
+        grey = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+        found, _, weights = self.cascade.detectMultiScale3(
+            grey, minNeighbors=self.min_neighbours, outputRejectLevels=True
+        )
+        return _detections(
+            [corners(y, x, y + h - 1, x + w - 1) for x, y, w, h in found],
+            np.ravel(weights).tolist() if len(found) else [],
+        )
+
+
+class DlibHogDetector:
+    def __init__(self, upsample: int = 1):
+        import dlib
+
+        self.detector, self.upsample = dlib.get_frontal_face_detector(), upsample
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rectangles, scores, _ = self.detector.run(image, self.upsample)
+        return _detections(
+            [corners(r.top(), r.left(), r.bottom(), r.right()) for r in rectangles], scores
+        )
+
+
+DETECTORS = {"mtcnn": MtcnnDetector, "opencv": OpenCvHaarDetector, "dlib-hog": DlibHogDetector}
+
+
+def make_detector(name: str):
+    """The detector called `name` (one of DETECTORS); ImportError says what to install."""
+    if name not in DETECTORS:
+        raise ValueError(f"detector must be one of {sorted(DETECTORS)} or None, got {name!r}")
+    try:
+        return DETECTORS[name]()
+    except ImportError as error:
+        raise ImportError(
+            f"detector {name!r} needs a package that is not installed ({error}); "
+            "dlib-hog comes with pip install 'face-alignment-tf[bench]'"
+        ) from None
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of the axis-aligned boxes around corners a, b [k, 2]."""
+    lo, hi = np.maximum(a.min(0), b.min(0)), np.minimum(a.max(0), b.max(0))
+    inter = np.prod(np.clip(hi - lo, 0, None))
+    area = lambda box: np.prod(box.max(0) - box.min(0))  # noqa: E731
+    return float(inter / (area(a) + area(b) - inter))
+
+
+def matching_box(detections: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
+    """The detection [4, 2] overlapping `reference` most, if its IoU is >= MIN_IOU."""
+    overlaps = [iou(box, reference) for box in detections]
+    if not overlaps or max(overlaps) < MIN_IOU:
+        return None
+    return detections[int(np.argmax(overlaps))]

@@ -1,0 +1,93 @@
+"""The face-align command line end to end: predict on the bundled faces with a broken file
+and a face-free image; export in every format, equal to the Keras networks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT
+
+
+def face_align(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "face_alignment_tf", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def test_predict_writes_json_and_drawings_and_names_every_failure(
+    smoke_run, bundled_faces, tmp_path
+):
+    import cv2
+
+    config, _ = smoke_run("mobilenet")
+    folder = Path(bundled_faces).parent
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8 truncated")
+    cv2.imwrite(str(tmp_path / "blank.png"), np.full((100, 120, 3), 200, np.uint8))
+    output = tmp_path / "out"
+    result = face_align("predict", str(folder), str(tmp_path / "broken.jpg"),
+                        str(tmp_path / "blank.png"), str(tmp_path / "missing.png"),
+                        f"--output={output}", f"--model={config.train_dir}",
+                        "--detector=opencv", "--draw")  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "broken.jpg: cannot read image" in result.stderr
+    assert "missing.png: no such file or folder" in result.stderr
+    assert "5 of 6 images aligned" in result.stdout  # 4 faces, broken, blank
+    blank = json.loads((output / "blank.json").read_text())
+    assert blank["faces"] == [] and blank["image_size"] == {"height": 100, "width": 120}
+    written = sorted(p.name for p in output.glob("*.json"))
+    assert len(written) == 5 and "broken.json" not in written
+    found = [json.loads(p.read_text()) for p in output.glob("*.json") if p.name != "blank.json"]
+    faces = [face for record in found for face in record["faces"]]
+    assert faces and all(np.shape(face["landmarks"]) == (68, 2) for face in faces)
+    assert "(y, x)" in found[0]["point_order"] and found[0]["detector"] == "opencv"
+    drawn = cv2.imread(str(output / f"{Path(found[0]['image']).stem}.png"))
+    assert drawn is not None and drawn.shape[:2] == (
+        found[0]["image_size"]["height"],
+        found[0]["image_size"]["width"],
+    )
+
+
+@pytest.mark.parametrize("export_format", ["saved_model", "tflite", "onnx"])
+def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
+    from face_alignment_tf.export import export_model
+    from families import load_trained_model
+
+    config, _ = smoke_run("mobilenet")
+    written = export_model(config.train_dir, export_format, tmp_path / "exported")
+    suffix = {"saved_model": "", "tflite": ".tflite", "onnx": ".onnx"}[export_format]
+    assert [p.name for p in written] == [f"stage_1{suffix}"]
+    manifest = json.loads((tmp_path / "exported" / "export.json").read_text())
+    assert "[x0..x67, y0..y67]" in manifest["files"][written[0].name]
+    crops = np.random.default_rng(0).uniform(0, 255, (1, 64, 64, 3)).astype(np.float32)
+    expected = load_trained_model(config.train_dir).model.stage_1(crops).numpy()
+    if export_format == "saved_model":
+        import tensorflow as tf
+
+        loaded = tf.saved_model.load(str(written[0]))  # held: serve() uses its variables
+        exported = loaded.serve(crops).numpy()
+    elif export_format == "tflite":
+        from ai_edge_litert.interpreter import Interpreter
+
+        interpreter = Interpreter(model_path=str(written[0]))
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], crops)
+        interpreter.invoke()
+        exported = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+    else:
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(str(written[0]))
+        exported = session.run(None, {session.get_inputs()[0].name: crops})[0]
+    np.testing.assert_allclose(exported, expected, atol=1e-5)
+
+
+def test_export_of_an_unexportable_family_is_one_error_line(smoke_run, tmp_path):
+    config, _ = smoke_run("mdm")
+    result = face_align("export", f"--model={config.train_dir}", "--format=tflite",
+                        f"--output={tmp_path}")  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "cannot be exported" in result.stderr

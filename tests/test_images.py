@@ -1,0 +1,59 @@
+"""face_alignment_tf.images: EXIF orientation, every PIL mode, arrays by their value range."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from data.errors import DataError
+from face_alignment_tf.images import as_rgb_uint8, load_image
+
+
+def test_exif_orientation_turns_the_image_upright(tmp_path):
+    upright = np.zeros((40, 60, 3), np.uint8)
+    upright[:10, :20] = (255, 0, 0)  # a red block at the top left
+    # Stored rotated: orientation 6 means "rotate 90 degrees clockwise to display".
+    stored = np.ascontiguousarray(np.rot90(upright, k=1))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "rotated.png"
+    Image.fromarray(stored).save(path, exif=exif)
+    loaded = load_image(path)
+    assert loaded.shape == (40, 60, 3)
+    np.testing.assert_array_equal(loaded, upright)
+
+
+@pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "RGBA", "CMYK", "I;16"])
+def test_every_mode_is_converted_to_rgb(tmp_path, mode):
+    grey = np.tile(np.array([0, 255], np.uint8), (8, 4))  # black and white columns
+    image = (
+        Image.fromarray(grey).convert(mode)
+        if mode != "I;16"
+        else Image.fromarray(grey.astype(np.uint16) * 257)
+    )
+    path = tmp_path / f"image.{'tiff' if mode == 'CMYK' else 'png'}"
+    image.save(path)
+    loaded = load_image(path)
+    assert loaded.dtype == np.uint8 and loaded.shape == (8, 8, 3)
+    np.testing.assert_array_equal(loaded[..., 0], grey)
+    np.testing.assert_array_equal(loaded[..., 2], grey)
+
+
+def test_unreadable_files_are_named(tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    with pytest.raises(DataError, match="broken.jpg: cannot read image"):
+        load_image(broken)
+
+
+def test_arrays_are_read_by_their_value_range():
+    values = np.array([[0, 128], [255, 64]], np.uint8)
+    expected = np.repeat(values[..., None], 3, axis=2)
+    np.testing.assert_array_equal(as_rgb_uint8(values), expected)
+    np.testing.assert_array_equal(as_rgb_uint8(values.astype(np.uint16) * 257), expected)
+    np.testing.assert_array_equal(as_rgb_uint8(values / 255.0), expected)
+    rgba = np.concatenate([expected, np.zeros_like(expected[..., :1])], axis=2)
+    np.testing.assert_array_equal(as_rgb_uint8(rgba), expected)
+    with pytest.raises(DataError, match="int64"):
+        as_rgb_uint8(values.astype(np.int64))
+    with pytest.raises(DataError, match=r"\[0, 1\]"):
+        as_rgb_uint8(values.astype(np.float32))
