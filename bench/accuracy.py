@@ -11,7 +11,9 @@ Initialisations, each given alike to every method:
   (`face_alignment_tf.detectors`); the
   detection that overlaps the 300-W box most (IoU >= 0.3) is the face's box.
   Faces it misses are counted in the table and in a "missed = failure" failure
-  rate, never silently dropped.
+  rate, never silently dropped. A model with a calibration for that detector
+  (`face_alignment_tf.calibration`) gets a second row with the calibrated boxes: the
+  front door's pipeline (`FaceAligner(model, detector)`).
 Inter-ocular NME (outer eye corners 36/45), mean and median, failure rate and AUC at 0.08,
 split by subset. Each trained model is scored by its family's evaluator with its default
 settings (MDM: EMA weights, mirrored averaging; hourglass: detector-box crop, SDU's argmax).
@@ -30,11 +32,12 @@ from bench.flags import define_model_flags
 from data.discovery import box_candidates, discover_faces
 from data.errors import exit_on_data_error
 from data.preprocessing import read_image_uint8
-from data.pts import write_pts
+from data.pts import read_pts, write_pts
 from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
+from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.detectors import DETECTORS, make_detector, matching_box
 from families import ScoreSettings, load_trained_model
 
@@ -64,6 +67,20 @@ def detect_boxes(records, detector_name: str, bbs_root: Path, datasets: str) -> 
         write_pts(target, box)
     done.write_text(json.dumps({"datasets": datasets, "missed": missed}))
     return missed
+
+
+def write_calibrated_boxes(
+    records, missed: list[str], detected_root: Path, calibration: BoxCalibration, root: Path
+) -> None:
+    """The detector's boxes (bbs/ layout under detected_root) mapped by a model's
+    calibration, in the bbs/ layout under root."""
+    for record in records:
+        if str(record.image_path) in missed:
+            continue
+        box = read_pts(box_candidates(record.image_path, detected_root)[0], 4)
+        target = box_candidates(record.image_path, root)[0]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_pts(target, calibration.apply(box))
 
 
 def dlib_method():
@@ -120,6 +137,7 @@ def accuracy_report(work: Path) -> str:
     """The Markdown tables, one per initialisation; CED plots under --ced_dir."""
     records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)
     methods = [dlib_method(), *map(trained_model_method, FLAGS.model_dirs)]
+    method_calibrations = [{}, *map(read_calibrations, FLAGS.model_dirs)]
     lines = []
     for initialisation in FLAGS.initialisations:
         if initialisation == "bbs":
@@ -142,11 +160,19 @@ def accuracy_report(work: Path) -> str:
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         curves = {}
-        for name, errors_of in methods:
-            started = time.time()
-            errors = errors_of(datasets, bbs_dir, work / name.split(" ")[0] / initialisation)
-            lines += table_rows(name, errors, missed, time.time() - started)
-            curves[name] = np.fromiter(errors.values(), float)
+        for (name, errors_of), calibrations in zip(methods, method_calibrations, strict=True):
+            runs = [(name, bbs_dir, initialisation)]
+            if initialisation in calibrations:  # the front door's pipeline
+                calibrated = work / initialisation / f"calibrated-{len(curves)}" / "bbs"
+                write_calibrated_boxes(records, missed, Path(bbs_dir),
+                                       calibrations[initialisation], calibrated)  # fmt: skip
+                runs.append((f"{name} + box calibration", str(calibrated),
+                             f"{initialisation}-calibrated"))  # fmt: skip
+            for label, boxes_dir, records_name in runs:
+                started = time.time()
+                errors = errors_of(datasets, boxes_dir, work / name.split(" ")[0] / records_name)
+                lines += table_rows(label, errors, missed, time.time() - started)
+                curves[label] = np.fromiter(errors.values(), float)
         if FLAGS.ced_dir:
             path = Path(FLAGS.ced_dir) / f"accuracy_ced_{initialisation}.png"
             save_ced_plot(curves, path, title=f"{initialisation} boxes, inter-ocular NME")

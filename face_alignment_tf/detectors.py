@@ -103,9 +103,15 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / (area(a) + area(b) - inter))
 
 
-def matching_box(detections: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
-    """The detection [4, 2] overlapping `reference` most, if its IoU is >= MIN_IOU."""
+def matching_index(detections: np.ndarray, reference: np.ndarray) -> int | None:
+    """The index of the detection overlapping `reference` most, if its IoU is >= MIN_IOU."""
     overlaps = [iou(box, reference) for box in detections]
     if not overlaps or max(overlaps) < MIN_IOU:
         return None
-    return detections[int(np.argmax(overlaps))]
+    return int(np.argmax(overlaps))
+
+
+def matching_box(detections: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
+    """The detection [4, 2] overlapping `reference` most, if its IoU is >= MIN_IOU."""
+    index = matching_index(detections, reference)
+    return None if index is None else detections[index]

@@ -43,6 +43,22 @@ def test_predict_writes_json_and_drawings_and_names_every_failure(
     faces = [face for record in found for face in record["faces"]]
     assert faces and all(np.shape(face["landmarks"]) == (68, 2) for face in faces)
     assert "(y, x)" in found[0]["point_order"] and found[0]["detector"] == "opencv"
+    # Scored against the bundled ground truth: the same NME by hand (outer eye corners).
+    from data.pts import read_pts
+    from face_alignment_tf.detectors import corners, iou
+    from face_alignment_tf.score_predictions import score_predictions
+
+    scores = score_predictions(output, bundled_faces)
+    assert len(scores) == 4 and any(error is not None for error in scores.values())
+    for image, error in scores.items():
+        if error is None:
+            continue
+        truth = read_pts(Path(image).with_suffix(".pts"))
+        record = json.loads((output / f"{Path(image).stem}.json").read_text())
+        truth_box = np.array(corners(*truth.min(0), *truth.max(0)))
+        face = max(record["faces"], key=lambda f: iou(np.asarray(f["box"]), truth_box))
+        by_hand = np.linalg.norm(np.asarray(face["landmarks"]) - truth, axis=1).mean()
+        assert error == pytest.approx(by_hand / np.linalg.norm(truth[36] - truth[45]), rel=1e-4)
     drawn = cv2.imread(str(output / f"{Path(found[0]['image']).stem}.png"))
     assert drawn is not None and drawn.shape[:2] == (
         found[0]["image_size"]["height"],

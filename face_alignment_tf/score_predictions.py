@@ -1,0 +1,59 @@
+"""Scores `face-align predict` output against ground truth: per-face inter-ocular NME.
+
+    python -m face_alignment_tf.score_predictions --predictions=build/demo/shipped \
+        --datasets='build/demo/faces/faces/*'
+
+For each annotated image (`<stem>.pts` beside it) the prediction JSON of the same stem is
+read and the detected face whose box overlaps the ground truth's bounding box most
+(IoU >= 0.3, `detectors.matching_box`) is scored; an image without such a face is listed
+as missed. Prints one line per image and the mean.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from data.discovery import discover_faces
+from face_alignment_tf.detectors import matching_index
+
+
+def score_predictions(predictions: str | Path, datasets: str) -> dict[str, float | None]:
+    """{image path: NME of its matched face, or None when no face matched}."""
+    from evaluation.metrics import normalised_mean_error
+
+    scores = {}
+    for record in discover_faces(datasets, boxes="landmarks"):
+        path = Path(predictions) / f"{Path(record.image_path).stem}.json"
+        faces = json.loads(path.read_text())["faces"] if path.is_file() else []
+        boxes = np.asarray([face["box"] for face in faces], np.float64).reshape(-1, 4, 2)
+        index = matching_index(boxes, record.box)  # the ground truth's bounding box
+        scores[str(record.image_path)] = (
+            None
+            if index is None
+            else float(
+                normalised_mean_error(np.asarray(faces[index]["landmarks"]), record.landmarks)
+            )
+        )
+    return scores
+
+
+if __name__ == "__main__":
+    from absl import app, flags
+
+    from data.errors import exit_on_data_error
+
+    flags.DEFINE_string("predictions", None, "face-align predict's --output.", required=True)
+    flags.DEFINE_string("datasets", None, "Annotated images (colon-separated globs).",
+                        required=True)  # fmt: skip
+
+    def main(argv):
+        del argv
+        scores = score_predictions(flags.FLAGS.predictions, flags.FLAGS.datasets)
+        for image, error in scores.items():
+            print(f"{image}: " + ("no face found" if error is None else f"NME {100 * error:.2f} %"))
+        found = [error for error in scores.values() if error is not None]
+        print(f"mean inter-ocular NME {100 * np.mean(found):.2f} % over {len(found)} faces "
+              f"({len(scores) - len(found)} missed)")  # fmt: skip
+
+    app.run(exit_on_data_error(main))
