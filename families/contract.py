@@ -84,6 +84,9 @@ class ModelFamily(abc.ABC):
     # The smallest configuration that still runs every piece (tests and demos):
     # RunConfig fields and model settings, given to `config_class`.
     smoke_settings: dict = {}
+    # The aligner's `runtime` options, the default first (bench times each); () for a
+    # family with one runtime.
+    runtimes: tuple[str, ...] = ()
 
     @abc.abstractmethod
     def build_model(self, config: dict) -> keras.Model:

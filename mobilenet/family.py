@@ -39,6 +39,7 @@ class MobilenetFamily(ModelFamily):
     name = "mobilenet"
     config_class = MobilenetTrainingConfig
     smoke_settings = {"batch_size": 2, "max_steps": 2, "batch_norm_batches": 2}
+    runtimes = ("litert", "keras")
 
     def build_model(self, config: dict) -> MobileNetCascade:
         model = MobileNetCascade(**config)
@@ -91,8 +92,8 @@ class MobilenetFamily(ModelFamily):
         """runtime 'litert' (default, the fast path: LiteRT + OpenCV warps) or 'keras'."""
         if runtime == "keras":
             return MobilenetAligner(model)
-        if runtime != "litert":
-            raise ValueError(f"runtime must be 'litert' or 'keras', got {runtime!r}")
+        if runtime not in self.runtimes:
+            raise ValueError(f"runtime must be one of {self.runtimes}, got {runtime!r}")
         networks = [model.stage(index) for index in range(1, model.stages + 1)]
         return MobilenetLiteAligner(stage_models(networks, checkpoint))
 
