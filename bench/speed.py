@@ -13,6 +13,7 @@
   original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
   --train_datasets for a few steps; examples/s from their TensorBoard logs, the
   first logged window (tracing) left out.
+* MDM's batch-1 latency against its weight-read floor (bench/mdm_latency.py).
 * The patch-op table of bench/patches.py.
 
 Prints Markdown.
@@ -45,6 +46,8 @@ def define_flags() -> None:
     flags.DEFINE_string("train_datasets", None, "Training globs for the throughput runs "
                         "(none: skip them).")  # fmt: skip
     flags.DEFINE_boolean("patches", True, "Include the patch-op table.")
+    flags.DEFINE_boolean("mdm_latency", True, "Include MDM's batch-1 latency against its "
+                         "weight-read floor.")  # fmt: skip
 
 
 def run(command: list[str]) -> str:
@@ -174,6 +177,10 @@ def speed_report(work: Path) -> str:
                 f"| {rate['steps']} | {rate['examples_per_sec']:.2f} "
                 f"| {rate['seconds_per_step']:.2f} |"
             )
+    if FLAGS.mdm_latency:
+        lines += ["", "### MDM at batch 1 against its weight-read floor (bench/mdm_latency.py)",
+                  "", run([sys.executable, "-m", "bench.mdm_latency",
+                           f"--datasets={FLAGS.datasets}"]).strip()]  # fmt: skip
     if FLAGS.patches:
         lines += ["", "### Patch extraction (bench/patches.py)", "", run(
             [sys.executable, "bench/patches.py"]).strip()]  # fmt: skip
