@@ -38,6 +38,9 @@ def define_flags() -> None:
         "stage2_init", "stage1", STAGE2_INITS,
         "Stage 2's starting weights: stage 1's, or a fresh random init.",
     )  # fmt: skip
+    flags.DEFINE_float("max_shift", 0.1, "Box jitter: shift, a fraction of the crop, each axis.")
+    flags.DEFINE_float("max_scale", 0.1, "Box jitter: zoom 1 +- this.")
+    flags.DEFINE_float("max_rotation_degrees", 30.0, "Box jitter: rotation +- this.")
     flags.DEFINE_enum("loss", "euclidean", LOSSES, "WeightEuclideanLoss or Wing loss.")
     flags.DEFINE_enum(
         "loss_normaliser", "eye_centre", LOSS_NORMALISERS,

@@ -51,7 +51,10 @@ class MobilenetTrainingConfig(RunConfig):
     loss: str = "euclidean"
     loss_normaliser: str = "eye_centre"
     stage2_init: str = "stage1"
-    augmentation: AugmentationConfig = AugmentationConfig()
+    # The box jitter of the augmentation (the rest: mobilenet.pipeline.AugmentationConfig).
+    max_shift: float = AugmentationConfig.max_shift
+    max_scale: float = AugmentationConfig.max_scale
+    max_rotation_degrees: float = AugmentationConfig.max_rotation_degrees
     # Training batches over which the BN statistics are recomputed at the end (0: keep the
     # moving averages; see mobilenet.batch_norm).
     batch_norm_batches: int = 200
@@ -67,6 +70,13 @@ class MobilenetTrainingConfig(RunConfig):
             raise ValueError(f"loss_normaliser must be one of {LOSS_NORMALISERS}")
         if self.stage2_init not in STAGE2_INITS:
             raise ValueError(f"stage2_init must be one of {STAGE2_INITS}")
+
+    @property
+    def augmentation(self) -> AugmentationConfig:
+        return AugmentationConfig(
+            max_shift=self.max_shift, max_scale=self.max_scale,
+            max_rotation_degrees=self.max_rotation_degrees,
+        )  # fmt: skip
 
 
 def decayed(variable) -> bool:
