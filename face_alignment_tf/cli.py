@@ -91,7 +91,7 @@ def predict(args: argparse.Namespace) -> int:
             import cv2
 
             shapes = [(face.landmarks, PREDICTION) for face in faces]
-            radius = max(1, round(max(image.shape[:2]) / 250))
+            radius = max(1, round(max(image.shape[:2]) / 400))
             drawn = draw_landmarks(image / 255.0, shapes, radius)
             cv2.imwrite(str(target.with_suffix(".png")), drawn[..., ::-1])
         aligned += 1
