@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from face_alignment_tf.detectors import corners
+from face_alignment_tf.detectors import corner_array
 
 CALIBRATION_FILE = "calibration.json"
 
@@ -46,7 +46,7 @@ class BoxCalibration:
             np.moveaxis(centre - half, -1, 0),
             np.moveaxis(centre + half, -1, 0),
         )
-        return np.stack([np.stack(corner, -1) for corner in corners(top, left, bottom, right)], -2)
+        return corner_array(top, left, bottom, right)
 
     @classmethod
     def fit(cls, detected, targets) -> "BoxCalibration":

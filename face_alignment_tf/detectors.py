@@ -25,6 +25,13 @@ def corners(top: float, left: float, bottom: float, right: float) -> list[list[f
     return [[top, left], [bottom, left], [bottom, right], [top, right]]
 
 
+def corner_array(top, left, bottom, right) -> np.ndarray:
+    """`corners` of arrays of boxes: sides [...] -> float64 [..., 4, 2] (y, x) corners."""
+    return np.stack([np.stack(c, -1) for c in corners(top, left, bottom, right)], -2).astype(
+        np.float64
+    )
+
+
 def _detections(boxes: list, scores: list) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(boxes, np.float64).reshape(-1, 4, 2), np.asarray(scores, np.float64)
 

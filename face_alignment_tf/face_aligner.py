@@ -17,7 +17,7 @@ import numpy as np
 from absl import logging
 
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
-from face_alignment_tf.detectors import make_detector
+from face_alignment_tf.detectors import corner_array, make_detector
 from face_alignment_tf.images import as_rgb_uint8, load_image
 
 DEFAULT_MODEL = "mobilenet-cascade-300w"
@@ -52,11 +52,12 @@ def load_model(model: str | Path):
 def box_corners(boxes) -> np.ndarray:
     """Boxes as [N, 4, 2] (y, x) corners, or [N, 4] (y0, x0, y1, x1) -> [N, 4, 2] corners."""
     boxes = np.asarray(boxes, np.float64)
+    if boxes.size == 0:
+        return boxes.reshape(0, 4, 2)
     if boxes.ndim == 2 and boxes.shape[1] == 4:
-        y0, x0, y1, x1 = boxes.T
-        return np.stack([np.stack(c, -1) for c in ((y0, x0), (y1, x0), (y1, x1), (y0, x1))], 1)
-    if boxes.ndim == 3 and boxes.shape[2] == 2 or boxes.size == 0:
-        return boxes.reshape(-1, 4, 2) if boxes.size == 0 else boxes
+        return corner_array(*boxes.T)
+    if boxes.ndim == 3 and boxes.shape[2] == 2:
+        return boxes
     raise ValueError(f"boxes must be [N, 4, 2] (y, x) corners or [N, 4] (y0, x0, y1, x1), "
                      f"got shape {boxes.shape}")  # fmt: skip
 
