@@ -32,7 +32,8 @@ POINT_ORDER = (
 
 
 def image_files(paths: list[str]) -> list[tuple[Path, Path]]:
-    """(image, its output stem relative to --output) for files and folders (recursive)."""
+    """(image, its output stem relative to --output) for files and folders (recursive);
+    paths that do not exist are left out (`predict` reports them)."""
     found = []
     for given in map(Path, paths):
         if given.is_dir():
@@ -41,7 +42,7 @@ def image_files(paths: list[str]) -> list[tuple[Path, Path]]:
                 for path in sorted(given.rglob("*"))
                 if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES
             ]
-        else:
+        elif given.exists():
             found.append((given, Path(given.stem)))
     return found
 
@@ -72,7 +73,6 @@ def predict(args: argparse.Namespace) -> int:
     files = image_files(args.paths)
     failures = [f"{path}: no such file or folder" for path in map(Path, args.paths)
                 if not path.exists()]  # fmt: skip
-    files = [(path, stem) for path, stem in files if path.exists()]
     aligner = FaceAligner(args.model, args.detector)
     output, aligned = Path(args.output), 0
     for index, (path, stem) in enumerate(files, start=1):
