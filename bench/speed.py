@@ -8,7 +8,7 @@
   and peak memory are each method's own): whole image + 300-W box -> 68 points,
   preprocessing included, at batch 1 and batch --faces, as faces/s and latency
   (median, p90), with ratios to dlib; each runtime of a family with several
-  (MobileNetV2: LiteRT, the exported TFLite stages, and Keras).
+  (MobileNetV2: LiteRT, which runs the exported TFLite stages, and Keras).
 * Training throughput: every registered family's real train script at the
   original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
   --train_datasets for a few steps; examples/s from their TensorBoard logs, the

@@ -28,13 +28,11 @@ def score_predictions(predictions: str | Path, datasets: str) -> dict[str, float
         faces = json.loads(path.read_text())["faces"] if path.is_file() else []
         boxes = np.asarray([face["box"] for face in faces], np.float64).reshape(-1, 4, 2)
         index = matching_index(boxes, record.box)  # the ground truth's bounding box
-        scores[str(record.image_path)] = (
-            None
-            if index is None
-            else float(
-                normalised_mean_error(np.asarray(faces[index]["landmarks"]), record.landmarks)
-            )
-        )
+        if index is None:
+            scores[str(record.image_path)] = None
+            continue
+        error = normalised_mean_error(np.asarray(faces[index]["landmarks"]), record.landmarks)
+        scores[str(record.image_path)] = float(error)
     return scores
 
 
