@@ -31,7 +31,7 @@ from bench.dlib_peer import DlibLandmarker
 from bench.flags import define_model_flags
 from data.discovery import box_candidates, discover_faces
 from data.errors import exit_on_data_error
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 from data.pts import read_pts, write_pts
 from evaluation.ced_plot import save_ced_plot
 from evaluation.metrics import normalised_mean_error
@@ -58,7 +58,7 @@ def detect_boxes(records, detector_name: str, bbs_root: Path, datasets: str) -> 
         return json.loads(done.read_text())["missed"]
     detector, missed = make_detector(detector_name), []
     for record in records:
-        box = matching_box(detector.detect(read_image_uint8(record.image_path))[0], record.box)
+        box = matching_box(detector.detect(load_image(record.image_path))[0], record.box)
         if box is None:
             missed.append(str(record.image_path))
             continue
@@ -90,7 +90,7 @@ def dlib_method():
         del work  # dlib reads the images directly
         scored = {}
         for record in discover_faces(datasets, bbs_dir):
-            prediction = landmarker.predict(read_image_uint8(record.image_path), record.box)
+            prediction = landmarker.predict(load_image(record.image_path), record.box)
             scored[str(record.image_path)] = float(
                 normalised_mean_error(prediction, record.landmarks).numpy()
             )

@@ -17,13 +17,13 @@ from absl import app, flags
 
 from data.flags import define_box_flags
 from evaluation.ced_plot import save_ced_plot
-from evaluation.checkpoint_watcher import checkpoint_step
 from evaluation.per_image import error_array
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
 from families import load_trained_model
 from hourglass.pipeline import CROPS, evaluation_dataset
 from hourglass.scoring import DECODERS, errors_by_protocol
+from training.checkpoints import checkpoint_step
 
 FLAGS = flags.FLAGS
 NORMALISERS = ("inter_ocular", "eye_centre")

@@ -23,7 +23,7 @@ import numpy as np
 from absl import app, flags
 
 from data.discovery import discover_faces
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 
 FLAGS = flags.FLAGS
 
@@ -84,7 +84,7 @@ def main(argv: list[str]) -> None:
 
         get_family(read_model_file(FLAGS.method)[0])  # the family's modules
     records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
-    images = [read_image_uint8(record.image_path) for record in records]
+    images = [load_image(record.image_path) for record in records]
     boxes = np.stack([record.box for record in records])
     rss_after_imports = current_rss_mb()
 

@@ -18,7 +18,7 @@ import tensorflow as tf
 from absl import app, flags
 
 from data.discovery import discover_faces
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 
 FLAGS = flags.FLAGS
 
@@ -45,7 +45,7 @@ def latency_report() -> str:
     from mdm.model import MDM
 
     records = discover_faces(FLAGS.datasets)[: FLAGS.faces]
-    images = [read_image_uint8(r.image_path) for r in records]
+    images = [load_image(r.image_path) for r in records]
     model = MDM(patch_size=FLAGS.patch_size)
     model.build()
     reference = np.mean([r.landmarks for r in records], axis=0)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from absl import app, flags, logging
 
-from data.discovery import FaceRecord, discover_faces
+from data.discovery import FaceRecord, discover_faces, source_fingerprint
 from data.errors import exit_on_data_error
 from data.flags import define_box_flags
 from data.preprocessing import PreparedFace, prepare_evaluation_face, prepare_training_face
@@ -88,6 +88,7 @@ def convert(
         "format_version": FORMAT_VERSION,
         "split": split,
         "datasets": datasets,
+        "sources": source_fingerprint(records),
         "num_examples": len(faces),
         "shards": shards,
         "reference_shape": reference_shape.tolist(),

@@ -16,12 +16,14 @@ Every problem is raised as DataError naming the file, before any training.
 
 import dataclasses
 import glob
+import hashlib
 import logging
 import os
 from pathlib import Path
 
 import numpy as np
 
+from data.boxes import check_box
 from data.errors import DataError
 from data.landmarks import NUM_LANDMARKS, bounding_box_corners
 from data.mat_annotations import read_pt3d_68
@@ -49,6 +51,18 @@ class FaceRecord:
     box_path: Path | None
     landmarks: np.ndarray
     box: np.ndarray
+
+
+def source_fingerprint(records: list[FaceRecord]) -> str:
+    """A hash of the files behind `records` (paths, sizes, modification times of each image,
+    landmark and box file): it changes when a face is added, removed or edited."""
+    digest = hashlib.sha256()
+    for record in records:
+        for path in (record.image_path, record.landmarks_path, record.box_path):
+            if path is not None:
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def split_globs(datasets: str) -> list[str]:
@@ -96,6 +110,16 @@ def read_landmarks(image_path: Path) -> tuple[Path, np.ndarray]:
     return mat, read_pt3d_68(mat, NUM_LANDMARKS)
 
 
+def resolved_path(path: Path) -> Path:
+    """The file a path leads to; DataError for a symbolic-link loop or a broken link."""
+    try:
+        return path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports loops this way
+        raise DataError(path, "symbolic link loop") from None
+    except OSError as error:
+        raise DataError(path, f"cannot follow the path: {error.strerror}") from None
+
+
 def image_paths(pattern: str) -> list[Path]:
     """Images matched by one glob, sorted; DataError if it matches none."""
     matches = sorted(Path(match) for match in glob.glob(pattern))
@@ -125,15 +149,17 @@ def discover_faces(
     records, seen = [], set()
     for pattern in patterns:
         for image_path in image_paths(pattern):
-            if image_path.resolve() in seen:  # the same file, however it was reached
+            resolved = resolved_path(image_path)
+            if resolved in seen:  # the same file, however it was reached
                 _log.info("%s matched twice; listed once", image_path)
                 continue
-            seen.add(image_path.resolve())
+            seen.add(resolved)
             landmarks_path, landmarks = read_landmarks(image_path)
             if boxes == "detector":
                 box_path = find_box(image_path, bbs_dir)
-                box = read_pts(box_path, 4)
+                box = check_box(read_pts(box_path, 4), str(box_path))
             else:
-                box_path, box = None, np.asarray(bounding_box_corners(landmarks))
+                box_path = None
+                box = check_box(bounding_box_corners(landmarks), str(landmarks_path))
             records.append(FaceRecord(image_path, landmarks_path, box_path, landmarks, box))
     return records

@@ -1,6 +1,6 @@
 """Per-face preprocessing of the original MDM code (SPEC A.3 and A.8), with menpo.
 
-Both paths read the image (grey -> RGB), crop it to the detector box with a
+Both paths read the image upright and as RGB (`data.images`), crop it to the detector box with a
 margin of 0.3 x the box's shorter side (clipped to the image), and rescale it
 with menpo's `rescale_to_pointcloud` (bilinear, align-corners-like per-axis
 factor):
@@ -22,10 +22,14 @@ import numpy as np
 from data import menpo_compat  # noqa: F401
 from data.discovery import FaceRecord
 from data.errors import DataError
+from data.images import load_image
 from data.reference_shape import align_reference_to_box
 
 CROP_PROPORTION = 0.3
 MIN_CROP_SIZE = 8
+# Annotated points may lie outside the image (a face cut by the border) by at most this
+# fraction of the image's longer side; further out, the annotation is taken as wrong.
+OUTSIDE_MARGIN = 0.25
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,56 +49,41 @@ class PreparedFace:
 
 
 def read_image(path: str | Path):
-    """Reads an image as a 3-channel menpo Image in [0, 1]; DataError if unreadable."""
-    import menpo.io
+    """An image file as a 3-channel menpo Image in [0, 1], upright (`data.images.load_image`:
+    EXIF orientation, every image mode); DataError naming the file if unreadable."""
+    from menpo.image import Image
 
-    try:
-        image = menpo.io.import_image(path, normalize=True)
-    except Exception as error:  # menpo surfaces PIL / imageio errors of every kind
-        raise DataError(path, f"cannot read image: {error}") from None
-    if hasattr(image, "as_unmasked"):  # RGBA files come back as MaskedImage
-        image = image.as_unmasked(copy=False)
-    if image.n_channels == 1:
-        image.pixels = np.repeat(image.pixels, 3, axis=0)
-    elif image.n_channels == 4:
-        image.pixels = image.pixels[:3]
-    elif image.n_channels != 3:
-        raise DataError(path, f"expected 1, 3 or 4 channels, found {image.n_channels}")
-    if min(image.shape) < 2:
-        raise DataError(path, f"image is too small ({image.shape[0]}x{image.shape[1]})")
-    return image
+    return Image.init_from_channels_at_back(load_image(path) / np.float32(255.0))
 
 
-def read_image_uint8(path: str | Path) -> np.ndarray:
-    """uint8 [H, W, 3] RGB pixels of an image file (grey and RGBA as `read_image`)."""
-    pixels = read_image(path).pixels_with_channels_at_back()
-    return np.ascontiguousarray(np.round(pixels * 255.0), np.uint8)
-
-
-def rgb_unit_pixels(image: np.ndarray, name: str = "image") -> np.ndarray:
-    """An in-memory image as float32 [H, W, 3] in [0, 1], as `read_image` gives them.
-
-    Accepts grey [H, W] or [H, W, 1], RGB or RGBA (alpha dropped); uint8 or
-    uint16 (divided by their maximum) or floats already in [0, 1].
-    """
-    pixels = np.asarray(image)
-    if pixels.ndim == 2:
-        pixels = pixels[..., None]
-    if pixels.ndim != 3 or pixels.shape[2] not in (1, 3, 4):
-        raise DataError(name, f"expected [H, W], [H, W, 1|3|4] pixels, got {pixels.shape}")
-    if pixels.dtype.kind in "ui":
-        pixels = pixels / np.iinfo(pixels.dtype).max
-    pixels = np.repeat(pixels, 3, axis=2) if pixels.shape[2] == 1 else pixels[..., :3]
-    if min(pixels.shape[:2]) < 2:
-        raise DataError(name, f"image is too small ({pixels.shape[0]}x{pixels.shape[1]})")
-    return np.ascontiguousarray(pixels, np.float32)
+def check_landmarks_on_image(
+    landmarks: np.ndarray, image_shape: Sequence[int], path: str | Path
+) -> None:
+    """DataError naming `path` and the first point (as written in a .pts file: 1-based x y)
+    further outside the image than OUTSIDE_MARGIN x its longer side."""
+    height, width = image_shape[:2]
+    margin = OUTSIDE_MARGIN * max(height, width)
+    limits = np.array([height - 1, width - 1], np.float64)
+    outside = np.maximum(-landmarks, landmarks - limits).max(axis=1)
+    if outside.max() > margin:
+        index = int(np.argmax(outside > margin))
+        y, x = landmarks[index]
+        raise DataError(
+            path,
+            f"landmark {index + 1} (x {x + 1:g}, y {y + 1:g} as in a .pts file) lies "
+            f"{outside[index]:.0f} px outside the {width}x{height} image (at most "
+            f"{margin:.0f} px, {OUTSIDE_MARGIN:.0%} of its longer side, is taken as a face "
+            "cut by the border)",
+        )
 
 
 def load_face(record: FaceRecord):
-    """The image of a record with its ground truth ('PTS') and box ('bb') attached."""
+    """The image of a record with its ground truth ('PTS') and box ('bb') attached; the
+    ground truth checked against the image (`check_landmarks_on_image`)."""
     from menpo.shape import PointCloud
 
     image = read_image(record.image_path)
+    check_landmarks_on_image(record.landmarks, image.shape, record.landmarks_path)
     image.landmarks["PTS"] = PointCloud(record.landmarks)
     image.landmarks["bb"] = PointCloud(record.box)
     return image

@@ -1,13 +1,14 @@
 """The continuous evaluator loop shared by every eval script.
 
 Waits for a training directory and its checkpoints and calls `evaluate(path, step)`
-once for each new one; a checkpoint whose results file already exists in the
-evaluation directory is not evaluated again (so a restarted evaluator resumes).
-A checkpoint that disappears before or while it is read (the trainer keeps only
-its last few) is logged and skipped; the watcher goes on with the next.
+once for each new one. Results are keyed by the checkpoint's step and by `key`, a
+fingerprint of what is evaluated (test faces and settings): a checkpoint whose results
+file for that key exists is not evaluated again (so a restarted evaluator resumes), and
+a new test set in an old evaluation directory is scored. A checkpoint that disappears
+before or while it is read (the trainer keeps only its last few) or does not restore
+(a broken save) is logged and skipped; the watcher goes on with the next.
 """
 
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,19 +16,14 @@ from pathlib import Path
 import tensorflow as tf
 from absl import logging
 
+from data.errors import DataError
+from training.checkpoints import checkpoint_problem, checkpoint_step, newest_good_checkpoint
 from training.model_file import MODEL_FILE
 
 
-def checkpoint_step(path: str) -> int:
-    """The step number of a CheckpointManager path (`.../ckpt-1200` -> 1200)."""
-    match = re.search(r"-(\d+)$", path)
-    if match is None:
-        raise ValueError(f"{path}: not a numbered checkpoint")
-    return int(match.group(1))
-
-
-def results_path(eval_dir: str | Path, step: int) -> Path:
-    return Path(eval_dir) / f"errors-{step:08d}.json"
+def results_path(eval_dir: str | Path, step: int, key: str) -> Path:
+    """errors-<step>-<key>.json: one checkpoint's results on what `key` fingerprints."""
+    return Path(eval_dir) / f"errors-{step:08d}-{key}.json"
 
 
 def wait_for_training(
@@ -46,6 +42,14 @@ def wait_for_training(
     return True
 
 
+def newest_checkpoint_to_evaluate(checkpoint_dir: str) -> str:
+    """The newest checkpoint of `checkpoint_dir` that restores; DataError when none does."""
+    newest = newest_good_checkpoint(checkpoint_dir)
+    if newest is None:
+        raise DataError(checkpoint_dir, "no checkpoint to evaluate yet (has training saved one?)")
+    return newest
+
+
 def watch(
     checkpoint_dir: str,
     eval_dir: str,
@@ -53,19 +57,17 @@ def watch(
     interval_secs: float = 300,
     run_once: bool = False,
     timeout_secs: float | None = None,
+    key: str = "all",
 ) -> int:
-    """Evaluates each new checkpoint exactly once; returns how many were evaluated.
+    """Evaluates each new checkpoint exactly once per `key`; returns how many were evaluated.
 
-    run_once: evaluate the latest checkpoint (if any) and return. Otherwise poll
+    run_once: evaluate the newest checkpoint that restores and return. Otherwise poll
     every `interval_secs` until `timeout_secs` pass without a new checkpoint
     (forever when None).
     """
     Path(eval_dir).mkdir(parents=True, exist_ok=True)
     if run_once:
-        latest = tf.train.latest_checkpoint(checkpoint_dir)
-        if latest is None:
-            raise FileNotFoundError(f"{checkpoint_dir}: no checkpoint to evaluate")
-        paths = [latest]
+        paths = [newest_checkpoint_to_evaluate(checkpoint_dir)]
     else:
         if not Path(checkpoint_dir).is_dir():
             logging.info("waiting for %s to appear", checkpoint_dir)
@@ -73,15 +75,19 @@ def watch(
     evaluated = 0
     for path in paths:
         step = checkpoint_step(path)
-        if results_path(eval_dir, step).exists():
+        if results_path(eval_dir, step, key).exists():
             logging.info("%s already evaluated", path)
             continue
         try:
             evaluate(path, step)
-        except tf.errors.NotFoundError as error:
-            if tf.io.gfile.exists(f"{path}.index"):
+        except (tf.errors.NotFoundError, tf.errors.DataLossError) as error:
+            if not tf.io.gfile.exists(f"{path}.index"):
+                logging.warning("%s was deleted while being evaluated; skipped (%s)", path, error)
+                continue
+            problem = checkpoint_problem(path)
+            if problem is None:
                 raise
-            logging.warning("%s was deleted while being evaluated; skipped (%s)", path, error)
+            logging.warning("%s does not restore; skipped (%s)", path, problem)
             continue
         evaluated += 1
     return evaluated

@@ -11,16 +11,20 @@ restores its inference weights, scores every face (`ModelFamily.score`) and repo
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import tensorflow as tf
 from absl import app, flags
 
 from data.errors import exit_on_data_error
 from data.flags import define_box_flags
-from evaluation.checkpoint_watcher import wait_for_training, watch
+from data.output_dir import make_output_dir
+from evaluation.checkpoint_watcher import (
+    newest_checkpoint_to_evaluate,
+    wait_for_training,
+    watch,
+)
 from evaluation.metrics import NORMALISERS
-from evaluation.records import prepare_evaluation_records
+from evaluation.records import evaluation_key, prepare_evaluation_records
 from evaluation.report import report_checkpoint
 from families.contract import ScoreSettings
 from families.trained_model import TrainedModel
@@ -90,19 +94,28 @@ def run_evaluator(settings: EvaluatorSettings, family: str | None = None, **opti
         settings.checkpoint_dir, settings.eval_interval_secs, settings.timeout_secs
     ):
         return 0
-    eval_dir = Path(settings.eval_dir)
-    eval_dir.mkdir(parents=True, exist_ok=True)
     trained = TrainedModel(settings.checkpoint_dir, family)
+    if settings.run_once:  # before converting the test faces
+        newest_checkpoint_to_evaluate(settings.checkpoint_dir)
+    eval_dir = make_output_dir(settings.eval_dir, "eval_dir")
     records = prepare_evaluation_records(
         settings.dataset_path, eval_dir, trained.reference_shape, settings.bbs_dir,
         settings.boxes,
     )  # fmt: skip
     writer = tf.summary.create_file_writer(str(eval_dir))
     score_settings = ScoreSettings(settings.normaliser, settings.batch_size, settings.num_examples)
+    evaluated = {
+        "dataset_path": settings.dataset_path,
+        "boxes": settings.boxes,
+        "normaliser": settings.normaliser,
+        "num_examples": settings.num_examples,
+        **options,
+    }
+    key = evaluation_key(records, evaluated)
 
     def evaluate(path: str, step: int) -> None:
         errors = trained.restore(path).score(records, score_settings, **options)
-        report_checkpoint(writer, eval_dir, path, step, errors)
+        report_checkpoint(writer, eval_dir, path, step, errors, key, evaluated)
 
     return watch(
         settings.checkpoint_dir,
@@ -111,4 +124,5 @@ def run_evaluator(settings: EvaluatorSettings, family: str | None = None, **opti
         settings.eval_interval_secs,
         settings.run_once,
         settings.timeout_secs,
+        key,
     )

@@ -37,22 +37,40 @@ def write_tensorboard(writer, step: int, summary: dict, errors, prefix: str = "e
 
 
 def write_json(
-    path: str | Path, checkpoint: str, step: int, summary: dict, per_image: dict
+    path: str | Path,
+    checkpoint: str,
+    step: int,
+    summary: dict,
+    per_image: dict,
+    evaluated: dict | None = None,
 ) -> None:
-    """One checkpoint's results: summary and {image path: error}, written atomically."""
-    content = {"checkpoint": checkpoint, "step": step, "summary": summary, "per_image": per_image}
+    """One checkpoint's results: summary, {image path: error} and what was `evaluated` (test
+    set and settings), written atomically."""
+    content = {
+        "checkpoint": checkpoint,
+        "step": step,
+        "evaluated": evaluated or {},
+        "summary": summary,
+        "per_image": per_image,
+    }
     write_json_atomically(path, content)
 
 
 def report_checkpoint(
-    writer, eval_dir: str | Path, checkpoint: str, step: int, per_image: dict[str, float]
+    writer,
+    eval_dir: str | Path,
+    checkpoint: str,
+    step: int,
+    per_image: dict[str, float],
+    key: str,
+    evaluated: dict,
 ) -> dict:
     """Everything an evaluator reports for one checkpoint: TensorBoard scalars and CED,
-    errors-<step>.json, a log line and a console line. Returns the summary."""
+    errors-<step>-<key>.json, a log line and a console line. Returns the summary."""
     errors = error_array(per_image)
     summary = summarise(errors)
     write_tensorboard(writer, step, summary, errors)
-    write_json(results_path(eval_dir, step), checkpoint, step, summary, per_image)
+    write_json(results_path(eval_dir, step, key), checkpoint, step, summary, per_image, evaluated)
     logging.info(
         "%s: %d faces, mean NME %.4f, failure rate %.2f%%, AUC@0.08 %.4f",
         checkpoint,

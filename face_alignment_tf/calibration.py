@@ -85,14 +85,14 @@ def fit_detector_calibration(
     stores it in model_dir's calibration.json beside the other detectors'; returns the
     entry written."""  # fmt: skip
     from data.discovery import discover_faces
+    from data.images import load_image
     from data.json_files import write_json_atomically
-    from data.preprocessing import read_image_uint8
     from face_alignment_tf.detectors import make_detector, matching_box
 
     detector = make_detector(detector_name)
     detected, targets, missed = [], [], 0
     for record in discover_faces(datasets, bbs_dir)[::every]:
-        found = matching_box(detector.detect(read_image_uint8(record.image_path))[0], record.box)
+        found = matching_box(detector.detect(load_image(record.image_path))[0], record.box)
         if found is None:
             missed += 1
             continue

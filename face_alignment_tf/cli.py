@@ -66,9 +66,9 @@ def face_json(image_path: Path, faces, model: str, detector: str, shape) -> dict
 
 
 def predict(args: argparse.Namespace) -> int:
+    from data.images import load_image
     from evaluation.drawing import PREDICTION, draw_landmarks
     from face_alignment_tf.face_aligner import FaceAligner
-    from face_alignment_tf.images import load_image
 
     files = image_files(args.paths)
     failures = [f"{path}: no such file or folder" for path in map(Path, args.paths)

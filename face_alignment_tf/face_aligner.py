@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from absl import logging
 
+from data.images import as_rgb_uint8, load_image
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.detectors import corner_array, make_detector
-from face_alignment_tf.images import as_rgb_uint8, load_image
 
 DEFAULT_MODEL = "mobilenet-cascade-300w"
 DEFAULT_DETECTOR = "mtcnn"

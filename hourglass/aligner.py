@@ -16,8 +16,9 @@ from collections.abc import Sequence
 import numpy as np
 import tensorflow as tf
 
+from data.boxes import checked_batch
 from data.geometry import warp_affine
-from data.preprocessing import rgb_unit_pixels
+from data.images import unit_rgb_pixels
 from hourglass.crops import INPUT_SIZE, box_crop
 from hourglass.network import HourglassNetwork
 from hourglass.scoring import DECODERS
@@ -41,13 +42,14 @@ class HourglassAligner:
         )
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
-        if len(images) != len(boxes):
-            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        boxes = checked_batch(images, boxes)
+        if not len(boxes):
+            return np.zeros((0, self.model.num_landmarks, 2), np.float32)
         crops = np.stack([box_crop(box) for box in boxes])
         inputs = tf.stack(
             [
                 warp_affine(
-                    rgb_unit_pixels(image, f"image {index}") * 255.0, crop, [INPUT_SIZE] * 2
+                    unit_rgb_pixels(image, f"image {index}") * 255.0, crop, [INPUT_SIZE] * 2
                 )
                 for index, (image, crop) in enumerate(zip(images, crops, strict=True))
             ]

@@ -20,7 +20,13 @@ from families.contract import ModelFamily, TrainingParts
 from hourglass.heatmaps import PEAK, decode_argmax
 from hourglass.pipeline import training_dataset
 from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES
-from training.run_config import RunConfig
+from training.run_config import (
+    RunConfig,
+    flag_error,
+    require_at_least,
+    require_choice,
+    require_positive,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,12 +46,24 @@ class HourglassTrainingConfig(RunConfig):
     seed: int = 727  # SDU's
 
     def __post_init__(self):
+        super().__post_init__()
         # Given as SDU's comma list (--lr_epoch_step=20,35,45) or as numbers.
-        object.__setattr__(self, "lr_epoch_step", tuple(int(e) for e in self.lr_epoch_step))
-        if self.landmark_type not in LANDMARK_TYPES:
-            raise ValueError(f"landmark_type must be one of {LANDMARK_TYPES}")
-        if len(self.lr_epoch_step) < 1 or list(self.lr_epoch_step) != sorted(self.lr_epoch_step):
-            raise ValueError(f"lr_epoch_step must be increasing epochs, got {self.lr_epoch_step}")
+        try:
+            epochs = tuple(int(e) for e in self.lr_epoch_step)
+        except ValueError:
+            raise flag_error("lr_epoch_step", self.lr_epoch_step, "not whole numbers") from None
+        object.__setattr__(self, "lr_epoch_step", epochs)
+        require_choice(self, "landmark_type", LANDMARK_TYPES)
+        flag = ",".join(map(str, epochs))
+        if (
+            not epochs
+            or epochs[0] < 1
+            or any(b <= a for a, b in zip(epochs, epochs[1:], strict=False))
+        ):
+            raise flag_error("lr_epoch_step", flag, "must be increasing epochs, the first >= 1")
+        require_at_least(self, 1, "per_batch_size", "depth", "stacks")
+        require_at_least(self, 0, "sigma")
+        require_positive(self, "lr", "lr_factor")
 
 
 def epoch_schedule(config: HourglassTrainingConfig, num_examples: int, replicas: int = 1):

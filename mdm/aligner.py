@@ -15,8 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 import tensorflow as tf
 
+from data.boxes import checked_batch
+from data.images import unit_rgb_pixels
 from data.landmarks import mirror
-from data.preprocessing import evaluation_frame, padded_batch, rgb_unit_pixels
+from data.preprocessing import evaluation_frame, padded_batch
 from mdm.model import MDM
 from mdm.scoring import predict
 
@@ -55,13 +57,14 @@ class MdmAligner:
         )
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
-        if len(images) != len(boxes):
-            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        boxes = checked_batch(images, boxes)
+        if not len(boxes):
+            return np.zeros((0, self.model.num_landmarks, 2), np.float32)
         frames, to_images = [], []
         for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
             name = f"image {index} of the batch"
             frame, to_image = evaluation_frame(
-                _menpo_image(rgb_unit_pixels(image, name), box), self.reference_shape, name
+                _menpo_image(unit_rgb_pixels(image, name), box), self.reference_shape, name
             )
             frames.append(frame)
             to_images.append(to_image)

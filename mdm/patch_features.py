@@ -9,6 +9,15 @@ def weight_initializer() -> keras.initializers.Initializer:
     return keras.initializers.TruncatedNormal(stddev=0.01)
 
 
+def feature_map_size(patch_size: int) -> int:
+    """The side of the extractor's output for patches of `patch_size` (0: none left)."""
+    return max(0, ((patch_size - 2) // 2 - 2) // 2)
+
+
+# The smallest patch that leaves a 1x1 feature map.
+MIN_PATCH_SIZE = 10
+
+
 def central_crop_slice(size: int, crop: int) -> slice:
     """The original `get_central_crop` rule: int(size//2 - crop/2) : int(size//2 + crop/2)."""
     return slice(int(size // 2 - crop / 2), int(size // 2 + crop / 2))
@@ -50,7 +59,7 @@ class PatchFeatureExtractor(keras.layers.Layer):
         return tf.concat([conv_2[:, rows, cols, :], pooled], axis=-1)
 
     def compute_output_shape(self, input_shape):
-        size = ((input_shape[1] - 2) // 2 - 2) // 2
+        size = feature_map_size(input_shape[1])
         return (input_shape[0], size, size, 2 * self.filters)
 
     def get_config(self) -> dict:

@@ -12,8 +12,9 @@ from absl import logging
 from evaluation.drawing import GROUND_TRUTH, INITIAL, PREDICTION, draw_landmarks
 from families.contract import ModelFamily, TrainingParts
 from mdm.loss import step_losses
+from mdm.patch_features import MIN_PATCH_SIZE, feature_map_size
 from mdm.pipeline import AugmentationConfig, training_dataset
-from training.run_config import RunConfig
+from training.run_config import RunConfig, flag_error, require_at_least, require_positive
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +30,16 @@ class MdmTrainingConfig(RunConfig):
     hidden_units: int = 512
     pretrained_model_checkpoint_path: str | None = None
     augmentation: AugmentationConfig = AugmentationConfig()
+
+    def __post_init__(self):
+        super().__post_init__()
+        require_at_least(self, 1, "batch_size", "max_steps", "decay_steps", "hidden_units")
+        require_positive(self, "initial_learning_rate", "learning_rate_decay_factor")
+        if not self.patch_size > 1 or feature_map_size(self.patch_size) < 1:
+            raise flag_error(
+                "patch_size", self.patch_size,
+                f"patches must be at least {MIN_PATCH_SIZE} px to leave a feature map",
+            )  # fmt: skip
 
 
 def learning_rate_schedule(

@@ -12,7 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 import tensorflow as tf
 
-from data.preprocessing import padded_batch, rgb_unit_pixels
+from data.boxes import checked_batch
+from data.images import unit_rgb_pixels
+from data.landmarks import NUM_LANDMARKS
+from data.preprocessing import padded_batch
 from mobilenet.cascade import MobileNetCascade
 
 
@@ -28,10 +31,11 @@ class MobilenetAligner:
         self._predict = tf.function(model, reduce_retracing=True)
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
-        if len(images) != len(boxes):
-            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        boxes = checked_batch(images, boxes)
+        if not len(boxes):
+            return np.zeros((0, NUM_LANDMARKS, 2), np.float32)
         batch = padded_batch(
-            [rgb_unit_pixels(image, f"image {index}") for index, image in enumerate(images)]
+            [unit_rgb_pixels(image, f"image {index}") for index, image in enumerate(images)]
         )
         boxes = np.asarray(boxes, np.float32)
         return self._predict(batch, boxes).numpy().astype(np.float32)

@@ -17,8 +17,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from data.boxes import checked_batch
 from data.errors import DataError
-from data.preprocessing import rgb_unit_pixels
+from data.images import unit_rgb_pixels
 from mobilenet.crops import INPUT_SIZE, decode_landmarks, padded_square
 from mobilenet.network import MobileNetV2Regressor
 
@@ -74,10 +75,10 @@ class LiteRtStage:
 
 def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
     """An image as OpenCV warps it: uint8 grey or RGB as is (alpha dropped), other types
-    through `rgb_unit_pixels` as float32 RGB 0..255."""
+    through `unit_rgb_pixels` as float32 RGB 0..255."""
     pixels = np.asarray(image)
     if pixels.dtype != np.uint8:
-        return rgb_unit_pixels(pixels, name) * 255.0
+        return unit_rgb_pixels(pixels, name) * 255.0
     if pixels.ndim == 3 and pixels.shape[2] in (1, 4):
         pixels = pixels[..., :1] if pixels.shape[2] == 1 else pixels[..., :3]
     elif pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] != 3):
@@ -106,8 +107,7 @@ class MobilenetLiteAligner:
         self.stages = [LiteRtStage(content, num_threads) for content in stage_contents]
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
-        if len(images) != len(boxes):
-            raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
+        boxes = checked_batch(images, boxes)
         results = np.zeros((len(images), 68, 2), np.float32)
         for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
             pixels = warp_ready_pixels(image, f"image {index}")

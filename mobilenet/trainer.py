@@ -29,7 +29,13 @@ from mobilenet.crops import decode_landmarks
 from mobilenet.loss import LOSS_NORMALISERS, LOSSES, weighted_euclidean_loss, wing_loss
 from mobilenet.pipeline import AugmentationConfig, evaluation_dataset, training_dataset
 from mobilenet.schedule import InverseDecay
-from training.run_config import RunConfig
+from training.run_config import (
+    RunConfig,
+    flag_error,
+    require_at_least,
+    require_choice,
+    require_positive,
+)
 
 # Stage 2's starting weights: stage 1's (its crops are close to stage 1's, so it starts
 # near a solution) or a fresh init.
@@ -60,16 +66,19 @@ class MobilenetTrainingConfig(RunConfig):
     batch_norm_batches: int = 200
 
     def __post_init__(self):
-        if self.stage not in (1, 2):
-            raise ValueError(f"stage must be 1 or 2, got {self.stage}")
+        super().__post_init__()
+        require_choice(self, "stage", (1, 2))
         if self.stage == 2 and not self.stage1_dir:
-            raise ValueError("stage 2 needs --stage1_dir (a stage-1 train_dir)")
-        if self.loss not in LOSSES:
-            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
-        if self.loss_normaliser not in LOSS_NORMALISERS:
-            raise ValueError(f"loss_normaliser must be one of {LOSS_NORMALISERS}")
-        if self.stage2_init not in STAGE2_INITS:
-            raise ValueError(f"stage2_init must be one of {STAGE2_INITS}")
+            raise flag_error("stage1_dir", self.stage1_dir, "stage 2 needs a stage-1 train_dir")
+        require_choice(self, "loss", LOSSES)
+        require_choice(self, "loss_normaliser", LOSS_NORMALISERS)
+        require_choice(self, "stage2_init", STAGE2_INITS)
+        require_at_least(self, 1, "batch_size", "max_steps")
+        require_positive(self, "base_lr")
+        require_at_least(
+            self, 0, "lr_gamma", "lr_power", "weight_decay", "max_shift", "max_scale",
+            "max_rotation_degrees", "batch_norm_batches",
+        )  # fmt: skip
 
     @property
     def augmentation(self) -> AugmentationConfig:

@@ -31,12 +31,10 @@ needs_bench_extra = pytest.mark.skipif(
 @needs_bench_extra
 def test_dlib_points_are_yx_and_accurate(shared_300w):
     from bench.dlib_peer import DlibLandmarker
-    from data.preprocessing import read_image_uint8
+    from data.images import load_image
 
     records = discover_faces(f"{shared_300w}/lfpw/testset/image_000[1-5].jpg")
     landmarker = DlibLandmarker()
-    predictions = np.stack(
-        [landmarker.predict(read_image_uint8(r.image_path), r.box) for r in records]
-    )
+    predictions = np.stack([landmarker.predict(load_image(r.image_path), r.box) for r in records])
     errors = normalised_mean_error(predictions, np.stack([r.landmarks for r in records]))
     assert float(np.median(errors)) < 0.08  # swapped axes would be far off

@@ -1,4 +1,5 @@
-"""evaluation.checkpoint_watcher: each checkpoint once, waiting, deleted and half-written ones."""
+"""evaluation.checkpoint_watcher: each checkpoint once per test set, waiting, deleted,
+half-written and corrupted ones."""
 
 import json
 import threading
@@ -6,13 +7,14 @@ import threading
 import pytest
 import tensorflow as tf
 
+from data.errors import DataError
 from evaluation.checkpoint_watcher import (
-    checkpoint_step,
     results_path,
     wait_for_training,
     watch,
 )
 from evaluation.report import write_json
+from training.checkpoints import checkpoint_step
 from training.model_file import write_model_file
 
 
@@ -29,28 +31,44 @@ def test_checkpoint_step():
         checkpoint_step("/a/b/model")
 
 
-def test_watch_evaluates_each_checkpoint_once(tmp_path):
+def test_watch_evaluates_each_checkpoint_once_per_key(tmp_path):
     save_checkpoints(tmp_path / "train", [5, 10])
     seen = []
 
-    def evaluate(path, step):
-        seen.append(step)
-        write_json(results_path(tmp_path / "eval", step), path, step, {}, {})
+    def evaluator(key):
+        def evaluate(path, step):
+            seen.append((step, key))
+            write_json(results_path(tmp_path / "eval", step, key), path, step, {}, {})
 
-    assert watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True) == 1
-    assert watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, run_once=True) == 0
-    assert seen == [10]
-    stored = json.loads(results_path(tmp_path / "eval", 10).read_text())
+        return evaluate
+
+    train, eval_dir = str(tmp_path / "train"), str(tmp_path / "eval")
+    assert watch(train, eval_dir, evaluator("setA"), run_once=True, key="setA") == 1
+    assert watch(train, eval_dir, evaluator("setA"), run_once=True, key="setA") == 0
+    # Issue 15 #4: another test set (another key) in the same eval_dir is scored.
+    assert watch(train, eval_dir, evaluator("setB"), run_once=True, key="setB") == 1
+    assert seen == [(10, "setA"), (10, "setB")]
+    stored = json.loads(results_path(tmp_path / "eval", 10, "setA").read_text())
     assert stored["checkpoint"].endswith("ckpt-10") and stored["step"] == 10
     # Continuous mode: the latest is already done; it waits, then gives up at the timeout.
-    assert (
-        watch(str(tmp_path / "train"), str(tmp_path / "eval"), evaluate, 0.1, timeout_secs=0.5) == 0
-    )
+    assert watch(train, eval_dir, evaluator("setA"), 0.1, timeout_secs=0.5, key="setA") == 0
 
 
 def test_watch_run_once_without_checkpoints(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+    with pytest.raises(DataError, match="missing: no checkpoint to evaluate"):
         watch(str(tmp_path / "missing"), str(tmp_path / "eval"), lambda p, s: None, run_once=True)
+
+
+def test_run_once_falls_back_from_a_corrupted_newest_checkpoint(tmp_path):
+    save_checkpoints(tmp_path / "train", [5, 10])
+    index = tmp_path / "train" / "ckpt-10.index"
+    data = bytearray(index.read_bytes())
+    data[:100] = b"\xff" * 100
+    index.write_bytes(bytes(data))
+    seen = []
+    watch(str(tmp_path / "train"), str(tmp_path / "eval"), lambda p, s: seen.append(s),
+          run_once=True)  # fmt: skip
+    assert seen == [5]
 
 
 def test_watch_skips_a_checkpoint_deleted_while_read(tmp_path):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from data.discovery import discover_faces
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 from face_alignment_tf.detectors import corners, iou, make_detector, matching_box
 
 
@@ -51,7 +51,7 @@ def test_an_unknown_detector_is_named():
 )
 def test_detectors_find_the_300w_face(shared_300w, detector):
     record = discover_faces(f"{shared_300w}/lfpw/testset/image_0001.jpg")[0]
-    image = read_image_uint8(record.image_path)
+    image = load_image(record.image_path)
     boxes, scores = make_detector(detector).detect(image)
     assert boxes.ndim == 3 and boxes.shape[1:] == (4, 2) and scores.shape == (len(boxes),)
     found = matching_box(boxes, record.box)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from data.discovery import discover_faces
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 from face_alignment_tf import FaceAligner
 from face_alignment_tf.calibration import CALIBRATION_FILE, BoxCalibration
 from face_alignment_tf.face_aligner import box_corners
@@ -36,7 +36,7 @@ def test_box_layouts():
 def test_align_equals_the_family_aligner(smoke_run, faces):
     config, _ = smoke_run("mobilenet")
     paths, boxes = faces
-    images = [read_image_uint8(p) for p in paths]
+    images = [load_image(p) for p in paths]
     expected = load_aligner(config.train_dir).predict(images, boxes)
     aligner = FaceAligner(config.train_dir, detector=None)
     np.testing.assert_allclose(aligner.align(paths, boxes), expected, atol=1e-4)

@@ -1,11 +1,11 @@
-"""face_alignment_tf.images: EXIF orientation, every PIL mode, arrays by their value range."""
+"""data.images: EXIF orientation, every PIL mode, arrays by their value range."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from data.errors import DataError
-from face_alignment_tf.images import as_rgb_uint8, load_image
+from data.images import as_rgb_uint8, load_image, unit_rgb_pixels
 
 
 def test_exif_orientation_turns_the_image_upright(tmp_path):
@@ -53,7 +53,17 @@ def test_arrays_are_read_by_their_value_range():
     np.testing.assert_array_equal(as_rgb_uint8(values / 255.0), expected)
     rgba = np.concatenate([expected, np.zeros_like(expected[..., :1])], axis=2)
     np.testing.assert_array_equal(as_rgb_uint8(rgba), expected)
-    with pytest.raises(DataError, match="int64"):
-        as_rgb_uint8(values.astype(np.int64))
     with pytest.raises(DataError, match=r"\[0, 1\]"):
         as_rgb_uint8(values.astype(np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.int64, np.uint32])
+def test_other_integer_types_hold_8_bit_values(dtype):
+    """Issue 15 #9: an int32/int64 array of 0..255 was divided by its type's maximum (a black
+    image); it is read as 8-bit values, and refused when its values leave 0..255."""
+    values = np.array([[0, 128], [255, 64]], np.uint8)
+    expected = np.repeat(values[..., None] / 255.0, 3, axis=2)
+    np.testing.assert_allclose(unit_rgb_pixels(values.astype(dtype)), expected, rtol=1e-6)
+    np.testing.assert_array_equal(as_rgb_uint8(values.astype(dtype)), (expected * 255).round())
+    with pytest.raises(DataError, match=r"image 3: .* 1\.\.256.*0\.\.255"):
+        unit_rgb_pixels(values.astype(dtype) + 1, "image 3")

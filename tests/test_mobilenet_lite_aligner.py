@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data.discovery import discover_faces
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 from mobilenet.crops import crop_matrix, padded_square
 from mobilenet.family import FAMILY
 from mobilenet.lite_aligner import bgr_crop, warp_ready_pixels
@@ -22,7 +22,7 @@ def cascade():
 
 def test_litert_equals_keras_on_the_bundled_faces(cascade, bundled_faces, tmp_path):
     records = discover_faces(bundled_faces)
-    images = [read_image_uint8(r.image_path) for r in records]
+    images = [load_image(r.image_path) for r in records]
     boxes = np.stack([r.box for r in records])
     checkpoint = str(tmp_path / "ckpt-7")
     lite = FAMILY.aligner(cascade, {}, checkpoint).predict(images, boxes)

@@ -8,7 +8,7 @@ import pytest
 
 import face_alignment_tf.pretrained as pretrained
 from data.discovery import discover_faces
-from data.preprocessing import read_image_uint8
+from data.images import load_image
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_a_packaged_model_loads_by_name_with_its_manifest(packaged, bundled_face
     from families import load_aligner
 
     records = discover_faces(bundled_faces)
-    images = [read_image_uint8(r.image_path) for r in records]
+    images = [load_image(r.image_path) for r in records]
     boxes = np.stack([r.box for r in records])
     shipped = pretrained.load_pretrained("tiny").aligner().predict(images, boxes)
     np.testing.assert_array_equal(shipped, load_aligner(config.train_dir).predict(images, boxes))

@@ -24,7 +24,13 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
+from training.checkpoints import (
+    checkpoint_step,
+    newest_good_checkpoint,
+    recover_checkpoints,
+)
 from training.distribution import checkpoint_dir, distribute, is_chief
+from training.event_files import drop_events_after
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,14 +54,23 @@ SummaryWriter = Callable[[dict, object], None]
 def restore_latest(
     checkpoint: tf.train.Checkpoint, settings: LoopSettings, strategy: tf.distribute.Strategy
 ) -> tf.train.CheckpointManager:
-    """This process's CheckpointManager, with train_dir's latest checkpoint (if any) restored."""
+    """This process's CheckpointManager, with train_dir's newest good checkpoint (if any)
+    restored: the chief first removes broken checkpoints and leftovers
+    (`training.checkpoints.recover_checkpoints`) and drops logged events past the restored
+    step (`training.event_files`); other workers only read."""
+    chief = is_chief(strategy)
+    if chief:
+        latest = recover_checkpoints(settings.train_dir)
+    else:
+        latest = newest_good_checkpoint(settings.train_dir)
     manager = tf.train.CheckpointManager(
         checkpoint, checkpoint_dir(settings.train_dir, strategy), settings.max_checkpoints
     )
-    latest = tf.train.latest_checkpoint(settings.train_dir)
     if latest:
         checkpoint.restore(latest).assert_existing_objects_matched()
         logging.info("resumed from %s", latest)
+    if chief:
+        drop_events_after(settings.train_dir, checkpoint_step(latest) if latest else 0)
     return manager
 
 
@@ -172,6 +187,7 @@ def run_training_loop(
                         write_summaries(*_first_replica(strategy, (batch, outputs)))
                 print(_progress_line(step, settings, loss, losses, steps_per_sec), flush=True)
             if time.time() - last_save >= settings.save_every_secs:
+                writer.flush()  # every event up to a checkpoint is on disk before it
                 manager.save(checkpoint_number=step)
                 last_save, saved_step = time.time(), step
         if finish is not None:
@@ -182,6 +198,7 @@ def run_training_loop(
         raise
     finally:
         if step != saved_step and (np.isfinite(loss) or saved_step is None):
+            writer.flush()
             manager.save(checkpoint_number=step)
         writer.close()
     return {"step": step, "loss": loss}

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from data.convert import convert
+from data.errors import DataError
 from data.tfrecords import METADATA_FILE, read_metadata
 from training.distribution import wait_for_chief
 
@@ -38,9 +39,10 @@ def prepare_training_records(
         metadata.get("boxes", "detector"),
     )
     if converted != (datasets, reference_alignment, boxes):
-        raise ValueError(
-            f"{train_dir} was trained with --datasets='{converted[0]}', "
+        raise DataError(
+            train_dir,
+            f"trained with --datasets='{converted[0]}', "
             f"--reference_alignment={converted[1]} and --boxes={converted[2]}: use a new "
-            "--train_dir to change them (the records and reference shape depend on them)"
+            "--train_dir to change them (the records and reference shape depend on them)",
         )
     return records

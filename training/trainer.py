@@ -3,25 +3,28 @@
     train(get_family("mdm"), MdmTrainingConfig(datasets=..., train_dir=...))
 
 The family supplies its pieces (`ModelFamily.training_parts`); everything else is
-the same for every family: the strategy, the converted records under
-<train_dir>/records (once; a resume must use the same faces), model.json (chief
-only) and `training.loop.run_training_loop`.
+the same for every family: the strategy, the run lock (one trainer per train_dir,
+`training.run_lock`), the converted records under <train_dir>/records (once; a resume
+must use the same faces), model.json (chief only; a resume must describe the same model)
+and `training.loop.run_training_loop`.
 """
 
+import contextlib
 from collections.abc import Callable
-from pathlib import Path
 
 from absl import app
 
 from data.errors import exit_on_data_error
+from data.output_dir import make_output_dir
 from data.tfrecords import read_metadata
 from families.contract import ModelFamily
 from training.distribution import is_chief, make_strategy
 from training.flags import config_from_flags
 from training.loop import run_training_loop
-from training.model_file import write_model_file
+from training.model_file import check_resumable, write_model_file
 from training.records import prepare_training_records
 from training.run_config import RunConfig
+from training.run_lock import RunLock
 
 
 def train(family: ModelFamily, config: RunConfig) -> dict:
@@ -31,30 +34,32 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
     """
     strategy = make_strategy(config.strategy)
     chief, replicas = is_chief(strategy), strategy.num_replicas_in_sync
-    records = prepare_training_records(
-        config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment,
-        config.boxes, chief,
-    )  # fmt: skip
-    metadata = read_metadata(records)
-    with strategy.scope():
-        parts = family.training_parts(config, records, metadata, replicas)
     if chief:
-        Path(config.train_dir).mkdir(parents=True, exist_ok=True)
-        write_model_file(
-            config.train_dir, family.name, family.describe(parts.model, config, metadata)
+        make_output_dir(config.train_dir, "train_dir")
+    with RunLock(config.train_dir) if chief else contextlib.nullcontext():
+        records = prepare_training_records(
+            config.datasets, config.train_dir, config.bbs_dir, config.reference_alignment,
+            config.boxes, chief,
+        )  # fmt: skip
+        metadata = read_metadata(records)
+        with strategy.scope():
+            parts = family.training_parts(config, records, metadata, replicas)
+        if chief:
+            description = family.describe(parts.model, config, metadata)
+            check_resumable(config.train_dir, family.name, description)
+            write_model_file(config.train_dir, family.name, description)
+        return run_training_loop(
+            config.loop_settings(parts.batch_size * replicas, parts.max_steps),
+            strategy,
+            parts.checkpoint,
+            parts.optimizer,
+            parts.replica_step,
+            parts.make_dataset,
+            parts.loss_names,
+            write_images=parts.write_images,
+            write_summaries=parts.write_summaries,
+            finish=parts.finish,
         )
-    return run_training_loop(
-        config.loop_settings(parts.batch_size * replicas, parts.max_steps),
-        strategy,
-        parts.checkpoint,
-        parts.optimizer,
-        parts.replica_step,
-        parts.make_dataset,
-        parts.loss_names,
-        write_images=parts.write_images,
-        write_summaries=parts.write_summaries,
-        finish=parts.finish,
-    )
 
 
 def training_main(family: ModelFamily, define_flags: Callable[[], None]) -> None:
