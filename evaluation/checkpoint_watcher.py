@@ -26,6 +26,11 @@ def results_path(eval_dir: str | Path, step: int, key: str) -> Path:
     return Path(eval_dir) / f"errors-{step:08d}-{key}.json"
 
 
+def step_results(eval_dir: str | Path, step: int) -> list[Path]:
+    """The results files of checkpoint `step`, one per test set (and settings) evaluated."""
+    return sorted(Path(eval_dir).glob(f"errors-{step:08d}-*.json"))
+
+
 def wait_for_training(
     checkpoint_dir: str, interval_secs: float = 300, timeout_secs: float | None = None
 ) -> bool:

@@ -19,7 +19,7 @@ import numpy as np
 
 from data.boxes import checked_batch
 from data.errors import DataError
-from data.images import unit_rgb_pixels
+from data.images import as_rgb_uint8, unit_rgb_pixels
 from mobilenet.crops import INPUT_SIZE, decode_landmarks, padded_square
 from mobilenet.network import MobileNetV2Regressor
 
@@ -74,9 +74,12 @@ class LiteRtStage:
 
 
 def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
-    """An image as OpenCV warps it: uint8 grey or RGB as is (alpha dropped), other types
-    through `unit_rgb_pixels` as float32 RGB 0..255."""
+    """An image as OpenCV warps it: uint8 grey or RGB as is (alpha dropped), other 8-bit
+    integer arrays as uint8 RGB (`as_rgb_uint8`), uint16 and floats through
+    `unit_rgb_pixels` as float32 RGB 0..255."""
     pixels = np.asarray(image)
+    if pixels.dtype.kind in "ui" and pixels.dtype not in (np.uint8, np.uint16):
+        return as_rgb_uint8(pixels, name)
     if pixels.dtype != np.uint8:
         return unit_rgb_pixels(pixels, name) * 255.0
     if pixels.ndim == 3 and pixels.shape[2] in (1, 4):

@@ -7,6 +7,7 @@ import pytest
 
 from data.discovery import box_candidates, discover_faces, split_globs
 from data.errors import DataError
+from data.pts import write_pts
 
 
 def test_finds_images_landmarks_and_boxes_by_the_original_rule(make_dataset):
@@ -90,3 +91,20 @@ def test_symlinked_data_keeps_the_given_paths(make_dataset, tmp_path):
     link.symlink_to(root, target_is_directory=True)
     records = discover_faces(f"{link}/afw/*.png")
     assert records[0].box_path == link / "bbs/afw/face_000.pts"
+
+
+def test_a_symlink_loop_is_named(make_dataset):
+    """Issue 15 #10: it was a bare `RuntimeError: Symlink loop` from pathlib."""
+    root = make_dataset({"afw": 1})
+    loop = root / "afw" / "loop.png"
+    loop.symlink_to(loop)
+    with pytest.raises(DataError, match=r"loop\.png: symbolic link loop"):
+        discover_faces(f"{root}/afw/*.png")
+
+
+def test_a_degenerate_box_is_named(make_dataset):
+    """Issue 15 #7: 4 equal points failed inside menpo without naming the file."""
+    root = make_dataset({"afw": 2})
+    write_pts(root / "bbs/afw/face_001.pts", np.full((4, 2), 30.0))
+    with pytest.raises(DataError, match=r"bbs/afw/face_001\.pts: degenerate box"):
+        discover_faces(f"{root}/afw/*.png")

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from data.errors import DataError
+from evaluation.checkpoint_watcher import step_results
 from evaluation.evaluator import EvaluatorSettings, run_evaluator
 from families import TrainedModel, family_names, get_family
 from training.model_file import read_model_file
@@ -95,7 +97,8 @@ def test_a_two_step_run_and_an_evaluator_pass_on_the_bundled_faces(
         boxes=config.boxes,
     )  # fmt: skip
     assert run_evaluator(settings, name) == 1
-    results = json.loads((tmp_path / "eval" / "errors-00000002.json").read_text())
+    (path,) = step_results(tmp_path / "eval", 2)
+    results = json.loads(path.read_text())
     errors = list(results["per_image"].values())
     assert len(errors) == len(list(Path(bundled_faces).parent.glob("*.pts")))
     assert all(np.isfinite(errors)) and min(errors) > 0
@@ -127,3 +130,27 @@ def test_the_aligner_moves_the_points_with_the_image(smoke_run, name):
     np.testing.assert_allclose(after, before + [17, 31], atol=2e-3)
     # The points come from the pixels: another image in the same box moves them.
     assert np.all(np.isfinite(before)) and np.abs(elsewhere - before).max() > 1e-4
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_the_aligner_reads_integer_arrays_by_value_and_checks_its_inputs(smoke_run, name):
+    """Issue 15 #9: an int32/int64 array of 0..255 is the same image as its uint8 copy (it
+    was divided by the type's maximum: a black image); an empty batch gives an empty result.
+    #7: a zero-area, non-finite or off-image box is refused, naming the box."""
+    config, _ = smoke_run(name)
+    aligner = TrainedModel(config.train_dir, name).restore().aligner()
+    image = np.random.default_rng(2).integers(0, 256, (120, 100, 3), np.uint8)
+    box = square_box((60.0, 50.0), 60.0)
+    expected = aligner.predict([image], box[None])
+    for dtype in (np.int32, np.int64):
+        np.testing.assert_array_equal(aligner.predict([image.astype(dtype)], box[None]), expected)
+    empty = aligner.predict([], np.zeros((0, 4, 2)))
+    assert empty.shape == (0, 68, 2) and empty.dtype == np.float32
+    bad_boxes = {
+        "degenerate box": np.full((4, 2), 50.0),
+        "non-finite": np.where(np.eye(4, 2, dtype=bool), np.nan, box),
+        "lies outside the 100x120 image": box + [500.0, 0.0],
+    }
+    for message, bad in bad_boxes.items():
+        with pytest.raises(DataError, match=f"box 1 of the batch: .*{message}"):
+            aligner.predict([image, image], np.stack([box, bad]))

@@ -10,6 +10,7 @@ import pytest
 import tensorflow as tf
 
 from data.mat_annotations import read_pt3d_68
+from evaluation.checkpoint_watcher import step_results
 from evaluation.evaluator import EvaluatorSettings, run_evaluator
 from evaluation.metrics import normalising_distance
 from families import TrainedModel
@@ -118,7 +119,7 @@ def evaluate_in_process(train_dir, datasets, eval_dir, step, **settings) -> dict
         )
         == 1
     )
-    return json.loads((eval_dir / f"errors-{step:08d}.json").read_text())
+    return json.loads(step_results(eval_dir, step)[0].read_text())
 
 
 def run_evaluator_script(train_dir, datasets, eval_dir, *extra, step=22):
@@ -128,7 +129,7 @@ def run_evaluator_script(train_dir, datasets, eval_dir, *extra, step=22):
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads((eval_dir / f"errors-{step:08d}.json").read_text())
+    return json.loads(step_results(eval_dir, step)[0].read_text())
 
 
 def test_evaluator_tags_and_normalisers(trained):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from evaluation.checkpoint_watcher import step_results
 from evaluation.metrics import normalised_mean_error
 from mdm.family import FAMILY
 from mdm.moving_average import ExponentialMovingAverage
@@ -118,7 +119,7 @@ def test_evaluator_writes_tags_and_json_and_runs_each_checkpoint_once(trained):
     for tag in ["eval/mean_nme", "eval/median_nme", "eval/failure_rate_0.08", "eval/auc_0.08"]:
         assert [step for step, _ in logged[tag]] == [26]
     assert "eval/ced" in logged["_tags"]
-    results = json.loads((eval_dir / "errors-00000026.json").read_text())
+    results = json.loads(step_results(eval_dir, 26)[0].read_text())
     assert len(results["per_image"]) == 4
     # The trained model (EMA weights, mirrored averaging) beats its initialisation.
     initial_errors = [

@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from data.tfrecords import read_metadata
+from evaluation.checkpoint_watcher import step_results
 from evaluation.evaluator import EvaluatorSettings, run_evaluator
 from families import TrainedModel
 from mobilenet.cascade import MobileNetCascade, landmarks_in_images
@@ -101,4 +102,4 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     settings = EvaluatorSettings(config.train_dir, str(tmp_path / "eval"), bundled_faces,
                                  run_once=True)  # fmt: skip
     assert run_evaluator(settings, "mobilenet") == 1
-    assert json.loads((tmp_path / "eval" / "errors-00000003.json").read_text())["per_image"]
+    assert json.loads(step_results(tmp_path / "eval", 3)[0].read_text())["per_image"]

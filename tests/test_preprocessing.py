@@ -1,5 +1,6 @@
 """Crop and rescale of SPEC A.3 / A.8, checked against hand-computed geometry."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -113,3 +114,56 @@ def test_truncated_jpeg_16_bit_and_rgba(tmp_path):
     image = read_image(tmp_path / "rgba.png")
     assert image.n_channels == 3
     np.testing.assert_allclose(image.pixels[0] * 255, pixels[..., 2], atol=1e-3)  # red, from BGR
+
+
+def test_a_landmark_far_outside_the_image_is_named(records):
+    """Issue 15 #6: a point at (1e6, 1e6) rescaled the face to 0 px and failed in EncodePng;
+    5000 added to every x trained silently. Within the margin (a face cut by the border)
+    a point outside is fine."""
+    record = records[0]
+    far = record.landmarks.copy()
+    far[7] = [1e6, 1e6]
+    bad = dataclasses.replace(record, landmarks=far)
+    with pytest.raises(DataError, match=r"face_000\.pts: landmark 8 \(x 1e\+06, y 1e\+06"):
+        load_face(bad)
+    shifted = dataclasses.replace(record, landmarks=record.landmarks + [0.0, 5000.0])
+    with pytest.raises(DataError, match="landmark 1 .* outside the 140x160 image"):
+        load_face(shifted)
+    near = record.landmarks.copy()
+    near[0] = [-0.2 * 160, -0.2 * 160]  # 32 px out; the margin is 0.25 x 160 = 40 px
+    assert load_face(dataclasses.replace(record, landmarks=near)).landmarks["PTS"].n_points == 68
+
+
+def test_exif_orientation_is_applied_in_training_and_evaluation(records, tmp_path):
+    """Issue 15 #8: a JPEG stored sideways with Orientation 6 is read upright (as viewers
+    show it, and as its landmarks were made), by the reader every family trains on."""
+    from PIL import Image
+
+    upright = np.zeros((160, 140, 3), np.uint8)
+    upright[:40, :30] = 255  # a white block at the top left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    path = tmp_path / "sideways.jpg"
+    Image.fromarray(np.ascontiguousarray(np.rot90(upright))).save(path, exif=exif, quality=95)
+    image = read_image(path)
+    assert image.shape == (160, 140)
+    pixels = image.pixels_with_channels_at_back()
+    assert pixels[5:35, 5:25].min() > 0.9 and pixels[50:, 50:].max() < 0.1
+
+
+@pytest.mark.parametrize("mode", ["1", "I;16", "LA", "CMYK", "P"])
+def test_every_image_mode_is_read_for_training(tmp_path, mode):
+    """Issue 15 #12: a 1-bit PNG crashed in menpo; 16-bit grey, LA and CMYK were refused."""
+    from PIL import Image
+
+    grey = np.tile(np.array([0, 255], np.uint8), (6, 5))
+    image = (
+        Image.fromarray(grey.astype(np.uint16) * 257)
+        if mode == "I;16"
+        else Image.fromarray(grey).convert(mode)
+    )
+    path = tmp_path / f"image.{'jpg' if mode == 'CMYK' else 'png'}"
+    image.save(path, **({"quality": 100} if mode == "CMYK" else {}))
+    pixels = read_image(path).pixels_with_channels_at_back()
+    assert pixels.shape == (6, 10, 3)
+    np.testing.assert_allclose(pixels[..., 1], grey / 255.0, atol=0.02)
