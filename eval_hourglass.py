@@ -4,7 +4,7 @@
         --dataset_path='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg'
 
 The same watcher and reports as eval_mdm.py: mean / median NME, failure rate
-and AUC at 0.08 and a CED plot in TensorBoard (--eval_dir), errors-<step>.json
+and AUC at 0.08 and a CED plot in TensorBoard (--eval_dir), errors-<step>-<key>.json
 per checkpoint. The NME normaliser defaults to the landmark type's (2D:
 eye-centre distance as SDU; 3D: sqrt of the ground-truth box area); pass
 --normaliser=inter_ocular for the 300-W standard. Crops come from the detector

@@ -5,7 +5,7 @@
 
 Uses the EMA (averaged) weights and mirrored averaging, like the original;
 reports mean NME (inter-ocular unless --normaliser), failure rate and AUC at 0.08
-and a CED plot to TensorBoard (--eval_dir), and writes errors-<step>.json per
+and a CED plot to TensorBoard (--eval_dir), and writes errors-<step>-<key>.json per
 checkpoint. Started before the trainer, it waits for the training directory.
 """
 

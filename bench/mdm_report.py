@@ -2,7 +2,7 @@
 
     python bench/mdm_report.py --eval_dir=runs/mdm/eval --ced_png=docs/mdm_300w_common_ced.png
 
-Reads every errors-<step>.json written by eval_mdm.py, adds the error of the
+Reads every errors-<step>-<key>.json written by eval_mdm.py, adds the error of the
 initialisation alone (the reference shape placed in the detector box, from the
 evaluation records), prints a Markdown table (one row per checkpoint) and draws
 the CED of the initialisation and of the last checkpoint.

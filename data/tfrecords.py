@@ -119,8 +119,9 @@ def shard_paths(directory: str | Path) -> list[str]:
     return [str(Path(directory) / name) for name in read_metadata(directory)["shards"]]
 
 
-def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
-    """Endless (face, per-example stateless seed [2]) pairs; faces as `parse_face` gives them.
+def seeded_training_records(directory: str, seed: int, keep=None) -> tf.data.Dataset:
+    """Endless (face, per-example stateless seed [2]) pairs; faces as `parse_face` gives them
+    (only those for which `keep(face)` is true, when given).
 
     The faces are decoded once and cached in memory (uint8 images: the PNG decode would
     otherwise cost as much as a small network's step) and reshuffled every epoch; the seeds
@@ -132,6 +133,7 @@ def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
     faces = (
         tf.data.TFRecordDataset(shard_paths(directory))
         .map(decode_face, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        .filter(keep or (lambda face: True))
         .cache()
         .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
         .repeat()
@@ -140,12 +142,16 @@ def seeded_training_records(directory: str, seed: int) -> tf.data.Dataset:
     return tf.data.Dataset.zip(faces, tf.data.Dataset.random(seed=seed).batch(2))
 
 
-def face_batches(directory: str | Path, batch_size: int, prepare=parse_face) -> tf.data.Dataset:
-    """Each converted face once, in file order: `prepare(serialised)` per face, batched with
-    zero padding to the batch's largest image (the evaluation pipelines of every family)."""
+def face_batches(
+    directory: str | Path, batch_size: int, prepare=parse_face, keep=None
+) -> tf.data.Dataset:
+    """Each converted face once, in file order: `prepare(serialised)` per face (only those
+    for which `keep(face)` is true, when given), batched with zero padding to the batch's
+    largest image (the evaluation pipelines of every family)."""
     return (
         tf.data.TFRecordDataset(shard_paths(directory))
         .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+        .filter(keep or (lambda face: True))
         .padded_batch(batch_size)
         .prefetch(tf.data.AUTOTUNE)
     )

@@ -6,7 +6,7 @@ It waits for the training directory (unless --run_once), rebuilds the model from
 model.json (`families.TrainedModel`), converts the test faces once under
 <eval_dir>/records with the model's reference shape, and for each new checkpoint
 restores its inference weights, scores every face (`ModelFamily.score`) and reports
-(TensorBoard, errors-<step>.json, a console line).
+(TensorBoard, errors-<step>-<key>.json, a console line).
 """
 
 import dataclasses

@@ -75,7 +75,7 @@ class FaceAligner:
     model: a shipped model's name (`face_alignment_tf.available_models()`) or any family's
       train_dir; detector: 'mtcnn', 'opencv', 'dlib-hog' or None (boxes always given).
       `aligner_options` go to the family's aligner (e.g. runtime='keras').
-    Images: paths, or arrays (grey / RGB / RGBA; uint8, uint16 or floats in [0, 1]).
+    Images: paths, or arrays (grey / RGB / RGBA; values as `data.images` reads them).
     """
 
     def __init__(

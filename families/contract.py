@@ -29,8 +29,10 @@ class Aligner(Protocol):
     """Whole images + face boxes -> landmarks."""
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
-        """images: N arrays [H, W] or [H, W, 1|3|4] (uint8, uint16 or floats in [0, 1]);
-        boxes: [N, 4, 2] (y, x) corners. Returns float32 [N, 68, 2] (y, x) image pixels."""
+        """images: N arrays [H, W] or [H, W, 1|3|4], values as `data.images` reads them;
+        boxes: [N, 4, 2] (y, x) corners, checked by `data.boxes.checked_batch` (DataError for
+        a box with no area, non-finite or off its image). Returns float32 [N, 68, 2] (y, x)
+        image pixels; [0, 68, 2] for an empty batch."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +51,8 @@ class TrainingParts:
     write_images: SummaryWriter | None = None
     write_summaries: SummaryWriter | None = None
     finish: Callable[[], None] | None = None  # after the last step, before the last save
+    # After every update: scalars to log at that step (`training.loop.run_training_loop`).
+    after_step: Callable[[int], dict[str, float]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

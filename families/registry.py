@@ -14,6 +14,7 @@ FAMILY_MODULES = {
     "mdm": "mdm.family",
     "hourglass": "hourglass.family",
     "mobilenet": "mobilenet.family",
+    "shapenet": "shapenet.family",
 }
 
 

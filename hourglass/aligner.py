@@ -27,7 +27,7 @@ from hourglass.scoring import DECODERS
 class HourglassAligner:
     """predict(images, boxes) -> float32 [N, 68, 2] (y, x) in each image's pixels.
 
-    images: N arrays [H, W] or [H, W, 1|3|4], uint8 or floats in [0, 1] (sizes may
+    images: N arrays [H, W] or [H, W, 1|3|4], values as `data.images` reads them (sizes may
     differ); boxes: [N, 4, 2] (y, x) face boxes.
     """
 

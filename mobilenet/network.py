@@ -89,11 +89,16 @@ class Bottleneck(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="mobilenet")
 class MobileNetV2Regressor(keras.Model):
-    """[B, 64, 64, 3] BGR 0..255 -> [B, 136] = [x0..x67, y0..y67] in [0, 1] of the crop."""
+    """[B, 64, 64, 3] BGR 0..255 -> [B, 136] = [x0..x67, y0..y67] in [0, 1] of the crop;
+    with `num_outputs`, fc4 has that many outputs instead (another head's inputs, e.g.
+    ShapeNet's K + 4 shape and transform parameters)."""
 
-    def __init__(self, num_landmarks: int = NUM_LANDMARKS, **kwargs):
+    def __init__(
+        self, num_landmarks: int = NUM_LANDMARKS, num_outputs: int | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.num_landmarks = num_landmarks
+        self.num_outputs = num_outputs
         self.normalise = keras.layers.Rescaling(0.0078125, offset=-127.5 * 0.0078125)
         self.conv1_pad = keras.layers.ZeroPadding2D(1)
         self.conv1 = keras.layers.Conv2D(
@@ -111,7 +116,9 @@ class MobileNetV2Regressor(keras.Model):
         self.fc1 = keras.layers.Dense(200, kernel_initializer=xavier(), name="fc1")
         self.fc2 = keras.layers.Dense(200, kernel_initializer=xavier(), name="fc2")
         self.fc3 = keras.layers.Dense(50, kernel_initializer=xavier(), name="fc3")
-        self.fc4 = keras.layers.Dense(2 * num_landmarks, kernel_initializer=xavier(), name="fc4")
+        self.fc4 = keras.layers.Dense(
+            num_outputs or 2 * num_landmarks, kernel_initializer=xavier(), name="fc4"
+        )
 
     def features(self, images, training=None):
         """The last bottleneck's [B, 4, 4, 64] feature map."""
@@ -128,5 +135,14 @@ class MobileNetV2Regressor(keras.Model):
         x = keras.ops.leaky_relu(self.fc2(x), LEAKY_SLOPE)
         return self.fc4(self.fc3(x))
 
+    @property
+    def output_layer(self) -> keras.layers.Layer:
+        """The last (linear) layer, whose bias a head may initialise."""
+        return self.fc4
+
     def get_config(self) -> dict:
-        return {**super().get_config(), "num_landmarks": self.num_landmarks}
+        return {
+            **super().get_config(),
+            "num_landmarks": self.num_landmarks,
+            "num_outputs": self.num_outputs,
+        }

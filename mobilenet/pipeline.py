@@ -94,10 +94,12 @@ def training_dataset(
     config: AugmentationConfig = AugmentationConfig(),
     boxes: tf.lookup.StaticHashTable | None = None,
     box_values: tf.Tensor | None = None,
+    keep=None,
 ) -> tf.data.Dataset:
     """Endless batches {'image' [B, 64, 64, 3] BGR 0..255, 'landmarks' [B, 68, 2] (y, x)
     crop pixels, 'targets' [B, 136]}. `boxes` (path -> row of `box_values` [N, 4, 2])
-    replaces the records' boxes (stage 2: the stage-1 predictions' boxes)."""
+    replaces the records' boxes (stage 2: the stage-1 predictions' boxes); `keep(face)`
+    selects faces (default all)."""
 
     def augment(face, example_seed):
         box = face["box"] if boxes is None else tf.gather(box_values, boxes.lookup(face["path"]))
@@ -117,7 +119,7 @@ def training_dataset(
         }
 
     return (
-        seeded_training_records(directory, seed)
+        seeded_training_records(directory, seed, keep)
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)

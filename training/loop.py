@@ -114,6 +114,7 @@ def run_training_loop(
     write_images: SummaryWriter | None = None,
     write_summaries: SummaryWriter | None = None,
     finish: Callable[[], None] | None = None,
+    after_step: Callable[[int], dict[str, float]] | None = None,
 ) -> dict:
     """Trains from the latest checkpoint in train_dir (or from scratch); returns the last
     {'step', 'loss'}.
@@ -123,7 +124,9 @@ def run_training_loop(
     resumed run can draw a fresh stream. `finish()`, when given, runs once the loop has
     ended normally (max_steps or max_seconds), before the final checkpoint, which is then
     written even for a run that made no step (a family's post-training step, e.g. the
-    MobileNetV2's batch-norm statistics). Scalars: loss/total, loss/<name> for
+    MobileNetV2's batch-norm statistics). `after_step(step)`, when given, runs after every
+    update on every worker and returns scalars the chief logs at that step (e.g. a
+    validation score that drives the learning rate). Scalars: loss/total, loss/<name> for
     each partial loss, learning_rate (of the update that made the step), examples_per_sec.
     """
     chief = is_chief(strategy)
@@ -164,6 +167,10 @@ def run_training_loop(
             loss_tensor, losses, outputs = train_step(batch)
             step = int(optimizer.iterations.numpy())
             loss = float(loss_tensor.numpy())
+            if after_step is not None and (scalars := after_step(step)) and chief:
+                with writer.as_default(step=step):
+                    for name, value in scalars.items():
+                        tf.summary.scalar(name, value)
             if not np.isfinite(loss):
                 raise FloatingPointError(
                     f"the loss became {loss} at step {step}; the last good checkpoint is "

@@ -59,6 +59,7 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
             write_images=parts.write_images,
             write_summaries=parts.write_summaries,
             finish=parts.finish,
+            after_step=parts.after_step,
         )
 
 

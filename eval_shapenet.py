@@ -1,0 +1,26 @@
+"""Evaluates ShapeNet checkpoints: each new checkpoint in --checkpoint_dir, exactly once.
+
+    python eval_shapenet.py --checkpoint_dir=runs/shapenet --eval_dir=runs/shapenet/eval \
+        --dataset_path='300w/lfpw/testset/*.jpg:300w/helen/testset/*.jpg'
+
+Each face is cropped from its box as the backbone's crop (--crop=oracle: from its ground
+truth, as the original's prediction script; an upper bound, not a result). The same
+watcher and reports as the other evaluators: mean NME (inter-ocular unless --normaliser),
+failure rate and AUC at 0.08, a CED plot, errors-<step>-<key>.json.
+"""
+
+from absl import flags
+
+from evaluation.evaluator import define_evaluator_flags, evaluator_main
+from shapenet.family import CROPS
+
+
+def define_flags() -> None:
+    define_evaluator_flags("ckpt/shapenet", "ckpt/shapenet_eval", batch_size=32)
+    flags.DEFINE_enum(
+        "crop", "box", CROPS, "box: from the detector box; oracle: the ground truth's crop."
+    )
+
+
+if __name__ == "__main__":
+    evaluator_main("shapenet", define_flags, ("crop",))

@@ -1,0 +1,48 @@
+"""Landmarks of faces in whole images with a trained ShapeNet.
+
+    aligner = families.load_aligner("runs/shapenet")  # a ShapenetAligner
+    landmarks = aligner.predict(images, boxes)  # [N, 68, 2] (y, x) image pixels
+
+Each face's crop is the backbone's crop of its box (`shapenet.backbones`), warped from the
+image in one bilinear step as the evaluator's; the predicted crop points are mapped back
+through the crop's inverse.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from data.boxes import checked_batch
+from data.geometry import warp_affine
+from data.images import unit_rgb_pixels
+from data.landmarks import NUM_LANDMARKS
+from shapenet.model import ShapeNet
+
+
+class ShapenetAligner:
+    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) in each image's pixels.
+
+    images: N arrays [H, W] or [H, W, 1|3|4], values as `data.images` reads them (sizes may
+    differ); boxes: [N, 4, 2] (y, x) face boxes of the kind the model was trained with.
+    """
+
+    def __init__(self, model: ShapeNet):
+        self.model = model
+        self._predict = tf.function(lambda crops: model(crops, training=False))
+
+    def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
+        boxes = checked_batch(images, boxes)
+        if not len(boxes):
+            return np.zeros((0, NUM_LANDMARKS, 2), np.float32)
+        backbone = self.model.backbone
+        matrices = np.asarray(backbone.crop_matrix(boxes.astype(np.float32)), np.float64)
+        size = [backbone.input_size] * 2
+        crops = tf.stack([
+            backbone.pixels(warp_affine(unit_rgb_pixels(image, f"image {index}"), matrix, size))
+            for index, (image, matrix) in enumerate(zip(images, matrices, strict=True))
+        ])  # fmt: skip
+        in_crops = self._predict(crops).numpy().astype(np.float64)
+        to_images = np.linalg.inv(matrices)
+        mapped = np.einsum("nij,nkj->nki", to_images[:, :2, :2], in_crops)
+        return (mapped + to_images[:, None, :2, 2]).astype(np.float32)

@@ -1,0 +1,120 @@
+"""ShapeNet as a registered model family (`families.contract`).
+
+model.json: {"family": "shapenet", "config": {"shapes": the PCA's mean and K components
+[K + 1, 68, 2] (y, x), "backbone": "shapenet" | "mobilenet_v2"}, "pca_rotation_normalisation",
+"reference_shape"}. Checkpoints: every weight keyed by path, the plateau schedule's state,
+Adam's state while training. Scoring and the aligner crop each face from its box.
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from data.geometry import apply_affine
+from data.tfrecords import face_batches
+from evaluation.metrics import normalised_mean_error
+from evaluation.per_image import collect_per_image
+from families.contract import (
+    DEFAULT_SCORING,
+    ExportableNetwork,
+    ModelFamily,
+    ScoreSettings,
+    TrainingParts,
+)
+from shapenet.aligner import ShapenetAligner
+from shapenet.model import ShapeNet
+from shapenet.pipeline import box_crops
+from shapenet.trainer import PlateauState, ShapenetTrainingConfig, training_parts
+
+CROPS = ("box", "oracle")
+
+
+class ShapenetFamily(ModelFamily):
+    name = "shapenet"
+    config_class = ShapenetTrainingConfig
+    # The MobileNetV2 backbone keeps the harness fast; the original network is pinned by
+    # tests/test_shapenet_extractor.py.
+    smoke_settings = {"batch_size": 2, "max_epochs": 1, "backbone": "mobilenet_v2",
+                      "num_components": 3, "validation_fraction": 0.25}  # fmt: skip
+
+    def build_model(self, config: dict) -> ShapeNet:
+        model = ShapeNet(**config)
+        model.build()
+        return model
+
+    def describe(self, model: ShapeNet, config: ShapenetTrainingConfig, metadata: dict) -> dict:
+        return {
+            "config": {
+                "shapes": np.asarray(model.shape_layer.shapes).tolist(),
+                "backbone": model.backbone.name,
+            },  # fmt: skip
+            "pca_rotation_normalisation": config.pca_rotation_normalisation,
+            "reference_shape": metadata["reference_shape"],
+        }
+
+    def extra_state(self, model: ShapeNet) -> dict[str, tf.Module]:
+        del model
+        return {"plateau": PlateauState()}
+
+    def training_parts(
+        self, config: ShapenetTrainingConfig, records: Path, metadata: dict, replicas: int
+    ) -> TrainingParts:
+        return training_parts(self, config, records, replicas)
+
+    def score(
+        self,
+        model: ShapeNet,
+        description: dict,
+        records: Path,
+        settings: ScoreSettings = DEFAULT_SCORING,
+        crop: str = "box",
+    ) -> dict[str, float]:
+        """Crops from each record's box (crop='oracle': from its ground truth, an upper
+        bound); inter-ocular NME by default."""
+        if crop not in CROPS:
+            raise ValueError(f"crop must be one of {CROPS}, got {crop!r}")
+        normaliser = settings.normaliser or "inter_ocular"
+
+        @tf.function(reduce_retracing=True)
+        def predict(batch):
+            crops, matrices = box_crops(model.backbone, batch, crop)
+            return apply_affine(tf.linalg.inv(matrices), model(crops, training=False))
+
+        def batch_errors():
+            for batch in face_batches(str(records), settings.batch_size or 32):
+                prediction = predict(batch)
+                errors = normalised_mean_error(prediction, batch["landmarks"], normaliser)
+                yield batch["path"].numpy(), errors.numpy()
+
+        return collect_per_image(batch_errors(), settings.num_examples)
+
+    def aligner(
+        self, model: ShapeNet, description: dict, checkpoint: str | None = None, **options
+    ) -> ShapenetAligner:
+        return ShapenetAligner(model, **options)
+
+    def exportable_networks(self, model: ShapeNet) -> dict[str, ExportableNetwork]:
+        backbone = model.backbone
+        shape = (backbone.input_size, backbone.input_size, backbone.channels)
+        return {
+            "shapenet": ExportableNetwork(
+                model, shape,
+                f"input [B, {shape[0]}, {shape[1]}, {shape[2]}]: the {backbone.name} backbone's "
+                "crop of the face box; output [B, 68, 2] (y, x) crop pixels",
+            )
+        }  # fmt: skip
+
+    def display_name(self, description: dict) -> str:
+        backbone = description["config"]["backbone"]
+        components = len(description["config"]["shapes"]) - 1
+        name = "ShapeNet" if backbone == "shapenet" else "MobileNetV2 + shape head"
+        return f"{name} (K={components})"
+
+    def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
+        per_epoch = max(1, int(num_faces * (1 - self.config_class.validation_fraction)))
+        return ["--batch_size=1", f"--max_epochs={math.ceil(steps / per_epoch) + 1}"]
+
+
+FAMILY = ShapenetFamily()
