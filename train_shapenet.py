@@ -58,6 +58,11 @@ def define_flags() -> None:
         "head_init", "mean_transform", HEAD_INITS,
         "Output layer: the mean shape on an average crop, or random (the original).",
     )  # fmt: skip
+    flags.DEFINE_integer(
+        "batch_norm_batches", 200,
+        "MobileNetV2 backbone: batches over which the BN statistics are recomputed at the end "
+        "(1/20 of them before each epoch's validation); 0 keeps the moving averages.",
+    )  # fmt: skip
     define_run_flags(seed=0)
 
 

@@ -34,7 +34,8 @@ class MdmTrainingConfig(RunConfig):
     def __post_init__(self):
         super().__post_init__()
         require_at_least(self, 1, "batch_size", "max_steps", "decay_steps", "hidden_units")
-        require_positive(self, "initial_learning_rate", "learning_rate_decay_factor")
+        require_at_least(self, 0, "initial_learning_rate")  # 0 freezes the weights
+        require_positive(self, "learning_rate_decay_factor")
         if not self.patch_size > 1 or feature_map_size(self.patch_size) < 1:
             raise flag_error(
                 "patch_size", self.patch_size,

@@ -16,11 +16,14 @@ import keras
 def recalibrate_batch_norm(network: keras.Model, batches: Iterable[dict], count: int) -> None:
     """Sets every BatchNormalization layer's moving mean / variance of `network` to the
     average of its batch statistics over `count` batches ({'image': ...}), run eagerly in
-    training mode (the weights do not change)."""
+    training mode (the weights do not change); nothing to do (no batch drawn) without
+    BatchNormalization layers."""
     layers = [
         layer for layer in network._flatten_layers()
         if isinstance(layer, keras.layers.BatchNormalization)
     ]  # fmt: skip
+    if not layers:
+        return
     momenta = [layer.momentum for layer in layers]
     try:
         for index, batch in enumerate(batches):

@@ -36,8 +36,9 @@ class ShapenetFamily(ModelFamily):
     config_class = ShapenetTrainingConfig
     # The MobileNetV2 backbone keeps the harness fast; the original network is pinned by
     # tests/test_shapenet_extractor.py.
-    smoke_settings = {"batch_size": 2, "max_epochs": 1, "backbone": "mobilenet_v2",
-                      "num_components": 3, "validation_fraction": 0.25}  # fmt: skip
+    smoke_settings = {"batch_size": 2, "max_epochs": 2, "backbone": "mobilenet_v2",
+                      "num_components": 3, "validation_fraction": 0.25,
+                      "batch_norm_batches": 2}  # fmt: skip
 
     def build_model(self, config: dict) -> ShapeNet:
         model = ShapeNet(**config)
@@ -113,7 +114,7 @@ class ShapenetFamily(ModelFamily):
         return f"{name} (K={components})"
 
     def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
-        per_epoch = max(1, int(num_faces * (1 - self.config_class.validation_fraction)))
+        per_epoch = max(1, round(num_faces * (1 - self.config_class.validation_fraction)))
         return ["--batch_size=1", f"--max_epochs={math.ceil(steps / per_epoch) + 1}"]
 
 

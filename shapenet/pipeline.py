@@ -1,8 +1,8 @@
 """tf.data pipelines of ShapeNet over the shared converted records (SPEC C.4).
 
 Landmarks are (y, x) pixels of the backbone's crop. A held-out validation split (a fixed
-fraction of the training faces, chosen by a hash of their path) drives the learning-rate
-plateau schedule; training never sees it.
+fraction of the training faces, chosen by a hash of their path: `validation_paths`) drives
+the learning-rate plateau schedule; training never sees it.
 
 * 'mobilenet_v2' backbone: the mobilenet family's training pipeline unchanged (its crops,
   jitter, flips, pad step and noise), so the shape head and the direct regression see the
@@ -21,7 +21,9 @@ its validation set at random too: `augment_validation`).
 """
 
 import dataclasses
+import hashlib
 import math
+from collections.abc import Sequence
 
 import tensorflow as tf
 
@@ -45,18 +47,25 @@ class AugmentationConfig:
     original_clamping: bool = False
 
 
-def in_validation_split(fraction: float):
-    """keep(face) for the held-out faces: a stable hash of the path below `fraction`."""
+def validation_paths(paths: Sequence[str], fraction: float) -> list[str]:
+    """The held-out faces: the `fraction` of `paths` (at least one, never all) whose SHA-1
+    is smallest, a choice that does not depend on order or on the other faces' names."""
+    if len(paths) < 2:
+        raise ValueError(f"{len(paths)} training face(s): at least 2 are needed to hold one out")
+    count = min(max(1, round(fraction * len(paths))), len(paths) - 1)
+    return sorted(paths, key=lambda path: hashlib.sha1(path.encode()).hexdigest())[:count]
 
-    def keep(face) -> tf.Tensor:
-        return tf.strings.to_hash_bucket_fast(face["path"], 10_000) < int(fraction * 10_000)
 
-    return keep
+def is_held_out(held_out: Sequence[str]):
+    """keep(face) for the faces whose path is in `held_out`."""
+    table = tf.constant(list(held_out), tf.string)
+    return lambda face: tf.reduce_any(tf.equal(face["path"][..., None], table), axis=-1)
 
 
-def in_training_split(fraction: float):
-    held_out = in_validation_split(fraction)
-    return lambda face: tf.logical_not(held_out(face))
+def is_training(held_out: Sequence[str]):
+    """keep(face) for the faces whose path is not in `held_out`."""
+    held = is_held_out(held_out)
+    return lambda face: tf.logical_not(held(face))
 
 
 def rotation_about(centre, angle) -> tf.Tensor:
@@ -101,11 +110,11 @@ def training_dataset(
     batch_size: int,
     seed: int,
     augmentation: AugmentationConfig,
-    validation_fraction: float,
+    held_out: Sequence[str],
 ) -> tf.data.Dataset:
     """Endless batches {'image' [B, S, S, C] (the backbone's pixels), 'landmarks' [B, 68, 2]
-    (y, x) crop pixels} of the training split."""
-    keep = in_training_split(validation_fraction)
+    (y, x) crop pixels} of the faces not `held_out` (paths)."""
+    keep = is_training(held_out)
     if backbone.name == "mobilenet_v2":
         return mobilenet_training_dataset(
             directory, batch_size, seed, MobilenetAugmentation(), keep=keep
@@ -141,12 +150,12 @@ def validation_batches(
     directory: str,
     backbone: Backbone,
     batch_size: int,
-    fraction: float,
+    held_out: Sequence[str],
     augmentation: AugmentationConfig | None = None,
 ) -> tf.data.Dataset:
-    """The held-out faces once each: {'image' crops, 'landmarks' in the crop}, cropped from
-    their box, or (`augmentation`, the original's quirk; 'shapenet' backbone) augmented with
-    a seed fixed per face."""
+    """The `held_out` faces (paths) once each: {'image' crops, 'landmarks' in the crop},
+    cropped from their box, or (`augmentation`, the original's quirk; 'shapenet' backbone)
+    augmented with a seed fixed per face."""
 
     def crop(face):
         if augmentation is None:
@@ -163,7 +172,7 @@ def validation_batches(
     return (
         tf.data.TFRecordDataset(shard_paths(directory))
         .map(parse_face, num_parallel_calls=tf.data.AUTOTUNE)
-        .filter(in_validation_split(fraction))
+        .filter(is_held_out(held_out))
         .map(crop, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size)
         .cache()

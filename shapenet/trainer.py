@@ -23,14 +23,15 @@ from absl import logging
 from data.discovery import discover_faces
 from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from families.contract import ModelFamily, TrainingParts
+from mobilenet.batch_norm import recalibrate_batch_norm
 from shapenet.backbones import BACKBONES
 from shapenet.pca import ROTATION_NORMALISATIONS, build_shape_model
 from shapenet.pipeline import (
     CROP_SOURCES,
     AugmentationConfig,
-    in_validation_split,
     training_dataset,
     validation_batches,
+    validation_paths,
 )
 from training.run_config import (
     RunConfig,
@@ -62,6 +63,10 @@ class ShapenetTrainingConfig(RunConfig):
     original_clamping: bool = False
     augment_validation: bool = False
     head_init: str = "mean_transform"
+    # MobileNetV2 backbone: training batches over which its BN statistics are recomputed
+    # before each epoch's validation (1/20 of them) and at the end (0: keep the moving
+    # averages, which lag a short run's weights: see mobilenet.batch_norm).
+    batch_norm_batches: int = 200
 
     def __post_init__(self):
         super().__post_init__()
@@ -70,7 +75,7 @@ class ShapenetTrainingConfig(RunConfig):
         require_choice(self, "crop_source", CROP_SOURCES)
         require_choice(self, "head_init", HEAD_INITS)
         require_at_least(self, 1, "num_components", "batch_size", "lr_patience", "max_epochs")
-        require_at_least(self, 0, "rotation_degrees", "offset")
+        require_at_least(self, 0, "rotation_degrees", "offset", "batch_norm_batches")
         require_positive(self, "learning_rate", "lr_factor", "validation_fraction")
         if not self.validation_fraction < 1:
             raise flag_error("validation_fraction", self.validation_fraction, "must be below 1")
@@ -109,12 +114,13 @@ def l1_loss(predicted, target) -> tf.Tensor:
     return tf.reduce_mean(tf.abs(predicted - target))
 
 
-def training_split_shapes(config: ShapenetTrainingConfig) -> np.ndarray:
-    """The training split's ground truth in image pixels [M, 68, 2] (y, x): the faces of
-    --datasets outside the held-out validation split (decided by path, as in the records)."""
+def split_faces(config: ShapenetTrainingConfig) -> tuple[np.ndarray, list[str]]:
+    """(the training split's ground truth in image pixels [M, 68, 2] (y, x), the held-out
+    validation faces' paths, as the records name them) of --datasets."""
     records = discover_faces(config.datasets, config.bbs_dir, config.boxes)
-    held_out = in_validation_split(config.validation_fraction)
-    return np.stack([r.landmarks for r in records if not held_out({"path": str(r.image_path)})])
+    held_out = validation_paths([str(r.image_path) for r in records], config.validation_fraction)
+    shapes = [r.landmarks for r in records if str(r.image_path) not in set(held_out)]
+    return np.stack(shapes), held_out
 
 
 def mean_transform_bias(shape_model: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -149,7 +155,7 @@ def training_parts(
 ) -> TrainingParts:
     """ShapeNet, Adam, the checkpoint (with the plateau state), the L1 step, the epoch-end
     validation and the plateau schedule for the shared trainer."""
-    shapes = training_split_shapes(config)
+    shapes, held_out = split_faces(config)
     shape_model = build_shape_model(
         shapes, config.num_components, config.pca_rotation_normalisation
     )
@@ -164,7 +170,7 @@ def training_parts(
         # A resumed run continues with a new stream of samples rather than replaying the first.
         return training_dataset(
             directory, backbone, config.batch_size * replicas,
-            config.seed * 1_000_003 + first_step, config.augmentation, config.validation_fraction,
+            config.seed * 1_000_003 + first_step, config.augmentation, held_out,
         )  # fmt: skip
 
     if config.head_init == "mean_transform":
@@ -175,7 +181,7 @@ def training_parts(
     steps_per_epoch = max(1, len(shapes) // (config.batch_size * replicas))
     max_steps = config.max_epochs * steps_per_epoch
     validation = validation_batches(
-        directory, backbone, max(config.batch_size, 16), config.validation_fraction,
+        directory, backbone, max(config.batch_size, 16), held_out,
         config.augmentation if config.augment_validation else None,
     )  # fmt: skip
     logging.info("%d training faces: %d steps an epoch, %d steps", len(shapes),
@@ -195,9 +201,16 @@ def training_parts(
         predicted = model(batch["image"], training=False)
         return tf.reduce_sum(tf.square(predicted - batch["landmarks"])), tf.size(predicted)
 
+    recalibration = iter(make_dataset(-1))  # its own stream; built once (decodes the faces)
+
+    def recalibrate(batches: int) -> None:
+        if config.batch_norm_batches:
+            recalibrate_batch_norm(model.features, recalibration, batches)
+
     def after_step(step: int) -> dict[str, float]:
         if step % steps_per_epoch:
             return {}
+        recalibrate(max(1, config.batch_norm_batches // 20))
         total, count = 0.0, 0
         for batch in validation:
             errors, size = squared_errors(batch)
@@ -223,4 +236,5 @@ def training_parts(
             "training/samples", _summary_images(batch, outputs["predicted"])
         ),
         after_step=after_step,
+        finish=lambda: recalibrate(config.batch_norm_batches),
     )

@@ -97,8 +97,9 @@ def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
 
         session = onnxruntime.InferenceSession(str(written[0]))
         exported = session.run(None, {session.get_inputs()[0].name: crops})[0]
-    # 1e-5 absolute or relative: XNNPACK sums in another order than TF.
-    np.testing.assert_allclose(exported, expected, rtol=1e-5, atol=1e-5)
+    # 1e-4 absolute or relative: XNNPACK and ONNX Runtime sum in another order than TF
+    # (float32 sums over 1,024 features: a few 1e-5 apart, run to run).
+    np.testing.assert_allclose(exported, expected, rtol=1e-4, atol=1e-4)
 
 
 def test_export_of_an_unexportable_family_is_one_error_line(smoke_run, tmp_path, capsys):

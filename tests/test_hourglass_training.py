@@ -38,7 +38,9 @@ def sdu_learning_rates(lr, epochs, factor, batch, records, steps):
 
 @pytest.mark.parametrize("records, batch", [(100, 16), (2012, 16), (64, 16)])
 def test_epoch_schedule_matches_sdu(records, batch):
-    config = HourglassTrainingConfig(datasets="", train_dir="", lr_epoch_step=(2, 3, 5))
+    config = HourglassTrainingConfig(
+        datasets="faces/*.png", train_dir="run", lr_epoch_step=(2, 3, 5)
+    )
     schedule, max_steps = epoch_schedule(config, records)
     assert max_steps == int(np.ceil(5 * records / batch))
     expected = sdu_learning_rates(1e-4, [2, 3], 0.2, batch, records, max_steps)

@@ -25,7 +25,7 @@ NO_AUGMENTATION = AugmentationConfig(
 
 
 def test_learning_rate_schedule():
-    schedule = learning_rate_schedule(MdmTrainingConfig(datasets="", train_dir=""))
+    schedule = learning_rate_schedule(MdmTrainingConfig(datasets="faces/*.png", train_dir="run"))
     for step, expected in [(0, 1e-3), (14999, 1e-3), (15000, 1e-4), (29999, 1e-4), (30000, 1e-5)]:
         assert float(schedule(step)) == pytest.approx(expected, rel=1e-6)
 

@@ -17,7 +17,11 @@ RUN = {"datasets": "faces/*.png", "train_dir": "run"}
         (MdmTrainingConfig, {"max_steps": -5}, "--max_steps=-5: must be at least 1"),
         (MdmTrainingConfig, {"patch_size": 1}, "--patch_size=1: patches must be at least 10 px"),
         (MdmTrainingConfig, {"patch_size": 9}, "--patch_size=9: patches must be at least 10 px"),
-        (MdmTrainingConfig, {"initial_learning_rate": 0.0}, "--initial_learning_rate=0.0: must"),
+        (
+            MdmTrainingConfig,
+            {"initial_learning_rate": -1e-3},
+            "--initial_learning_rate=-0.001: must",
+        ),
         (HourglassTrainingConfig, {"per_batch_size": 0}, "--per_batch_size=0: must be at least 1"),
         (
             HourglassTrainingConfig,
