@@ -15,7 +15,7 @@ knows the answer's position, scale and roll).
 from absl import flags
 
 from evaluation.evaluator import define_evaluator_flags, evaluator_main
-from hourglass.pipeline import CROPS
+from families.contract import EVALUATION_CROPS
 from hourglass.scoring import DECODERS
 
 
@@ -23,7 +23,10 @@ def define_flags() -> None:
     define_evaluator_flags("ckpt/hourglass", "ckpt/hourglass_eval", batch_size=32)
     flags.DEFINE_enum("decoder", "argmax", list(DECODERS), "Heatmap decoder (argmax: SDU's).")
     flags.DEFINE_enum(
-        "crop", "box", CROPS, "box: from the detector box; oracle: SDU's ground-truth crop."
+        "crop",
+        "box",
+        EVALUATION_CROPS,
+        "box: from the detector box; oracle: SDU's ground-truth crop.",
     )
 
 

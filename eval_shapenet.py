@@ -12,13 +12,16 @@ failure rate and AUC at 0.08, a CED plot, errors-<step>-<key>.json.
 from absl import flags
 
 from evaluation.evaluator import define_evaluator_flags, evaluator_main
-from shapenet.family import CROPS
+from families.contract import EVALUATION_CROPS
 
 
 def define_flags() -> None:
     define_evaluator_flags("ckpt/shapenet", "ckpt/shapenet_eval", batch_size=32)
     flags.DEFINE_enum(
-        "crop", "box", CROPS, "box: from the detector box; oracle: the ground truth's crop."
+        "crop",
+        "box",
+        EVALUATION_CROPS,
+        "box: from the detector box; oracle: the ground truth's crop.",
     )
 
 

@@ -21,7 +21,8 @@ from evaluation.per_image import error_array
 from evaluation.records import prepare_evaluation_records
 from evaluation.report import summarise
 from families import load_trained_model
-from hourglass.pipeline import CROPS, evaluation_dataset
+from families.contract import EVALUATION_CROPS
+from hourglass.pipeline import evaluation_dataset
 from hourglass.scoring import DECODERS, errors_by_protocol
 from training.checkpoints import checkpoint_step
 
@@ -55,7 +56,7 @@ def main(argv: list[str]) -> None:
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     curves = {}
-    for crop in CROPS:
+    for crop in EVALUATION_CROPS:
         dataset = evaluation_dataset(str(records), FLAGS.batch_size, crop, landmark_type)
         results = errors_by_protocol(model, dataset, NORMALISERS, tuple(DECODERS))
         for decoder in DECODERS:

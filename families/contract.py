@@ -65,6 +65,16 @@ class ExportableNetwork:
     description: str
 
 
+# Where a family's evaluator may crop a face from: its box (the result), or its ground truth
+# (the original code's test crop of some families: an oracle, an upper bound).
+EVALUATION_CROPS = ("box", "oracle")
+
+
+def check_evaluation_crop(crop: str) -> None:
+    if crop not in EVALUATION_CROPS:
+        raise ValueError(f"crop must be one of {EVALUATION_CROPS}, got {crop!r}")
+
+
 @dataclasses.dataclass(frozen=True)
 class ScoreSettings:
     """How every family scores: the NME normaliser (None: the family's default, e.g. MDM's

@@ -19,11 +19,10 @@ import tensorflow as tf
 
 from data.geometry import apply_affine, warp_affine
 from data.tfrecords import face_batches, parse_face, seeded_training_records
+from families.contract import check_evaluation_crop
 from hourglass.augmentation import augment_crop
 from hourglass.crops import INPUT_SIZE, box_crop, oracle_box, template_alignment
 from hourglass.heatmaps import heatmap_targets
-
-CROPS = ("box", "oracle")
 
 
 def _numpy_matrix(function, *arguments) -> tf.Tensor:
@@ -78,8 +77,7 @@ def evaluation_dataset(
     directory: str, batch_size: int = 16, crop: str = "box", landmark_type: str = "2d"
 ) -> tf.data.Dataset:
     """Each face once: {'image' [B, 128, 128, 3], 'landmarks' [B, 68, 2], 'path' [B]}."""
-    if crop not in CROPS:
-        raise ValueError(f"crop must be one of {CROPS}, got {crop!r}")
+    check_evaluation_crop(crop)
 
     def prepare(serialised):
         face = parse_face(serialised)

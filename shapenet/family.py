@@ -22,13 +22,12 @@ from families.contract import (
     ModelFamily,
     ScoreSettings,
     TrainingParts,
+    check_evaluation_crop,
 )
 from shapenet.aligner import ShapenetAligner
 from shapenet.model import ShapeNet
 from shapenet.pipeline import box_crops
 from shapenet.trainer import PlateauState, ShapenetTrainingConfig, training_parts
-
-CROPS = ("box", "oracle")
 
 
 class ShapenetFamily(ModelFamily):
@@ -74,8 +73,7 @@ class ShapenetFamily(ModelFamily):
     ) -> dict[str, float]:
         """Crops from each record's box (crop='oracle': from its ground truth, an upper
         bound); inter-ocular NME by default."""
-        if crop not in CROPS:
-            raise ValueError(f"crop must be one of {CROPS}, got {crop!r}")
+        check_evaluation_crop(crop)
         normaliser = settings.normaliser or "inter_ocular"
 
         @tf.function(reduce_retracing=True)

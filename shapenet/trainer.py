@@ -42,6 +42,7 @@ from training.run_config import (
 )
 
 HEAD_INITS = ("mean_transform", "random")
+PLATEAU_THRESHOLD = 1e-4  # relative: a score counts as better below best x (1 - this)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,8 +89,8 @@ class ShapenetTrainingConfig(RunConfig):
 
 
 class PlateauState(tf.Module):
-    """ReduceLROnPlateau's memory, checkpointed with the run: the best validation MSE and the
-    epochs since it improved."""
+    """torch's ReduceLROnPlateau (mode min, relative threshold 1e-4, no cooldown) memory,
+    checkpointed with the run: the best validation MSE and the epochs since it improved."""
 
     def __init__(self):
         super().__init__(name="plateau")
@@ -98,7 +99,7 @@ class PlateauState(tf.Module):
 
     def update(self, value: float, patience: int) -> bool:
         """Records an epoch's score; True when the rate should drop (then waits anew)."""
-        if value < float(self.best.numpy()):
+        if value < float(self.best.numpy()) * (1 - PLATEAU_THRESHOLD):
             self.best.assign(value)
             self.waited.assign(0)
             return False
