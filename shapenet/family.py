@@ -109,7 +109,8 @@ class ShapenetFamily(ModelFamily):
         backbone = description["config"]["backbone"]
         components = len(description["config"]["shapes"]) - 1
         name = "ShapeNet" if backbone == "shapenet" else "MobileNetV2 + shape head"
-        return f"{name} (K={components})"
+        levelled = description.get("pca_rotation_normalisation", "none") != "none"
+        return f"{name} (K={components}{', levelled PCA' if levelled else ''})"
 
     def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
         per_epoch = max(1, round(num_faces * (1 - self.config_class.validation_fraction)))

@@ -24,6 +24,8 @@ def test_the_original_network_trains_validates_and_evaluates(bundled_faces, tmp_
     trained = TrainedModel(config.train_dir, "shapenet").restore()
     assert np.asarray(trained.description["config"]["shapes"]).shape == (4, 68, 2)
     assert trained.display_name == "ShapeNet (K=3)"
+    levelled = {**trained.description, "pca_rotation_normalisation": "outer_eye_corners"}
+    assert family.display_name(levelled) == "ShapeNet (K=3, levelled PCA)"
 
 
 def test_the_plateau_drops_the_rate_after_patience_epochs_without_a_better_score():
