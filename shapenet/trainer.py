@@ -120,8 +120,8 @@ def split_faces(config: ShapenetTrainingConfig) -> tuple[np.ndarray, list[str]]:
     validation faces' paths, as the records name them) of --datasets."""
     records = discover_faces(config.datasets, config.bbs_dir, config.boxes)
     held_out = validation_paths([str(r.image_path) for r in records], config.validation_fraction)
-    shapes = [r.landmarks for r in records if str(r.image_path) not in set(held_out)]
-    return np.stack(shapes), held_out
+    held = set(held_out)
+    return np.stack([r.landmarks for r in records if str(r.image_path) not in held]), held_out
 
 
 def mean_transform_bias(shape_model: np.ndarray, targets: np.ndarray) -> np.ndarray:
