@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from data.boxes import checked_batch
-from data.geometry import warp_affine
+from data.geometry import apply_affine, warp_affine
 from data.images import unit_rgb_pixels
 from data.landmarks import NUM_LANDMARKS
 from shapenet.model import ShapeNet
@@ -42,7 +42,4 @@ class ShapenetAligner:
             backbone.pixels(warp_affine(unit_rgb_pixels(image, f"image {index}"), matrix, size))
             for index, (image, matrix) in enumerate(zip(images, matrices, strict=True))
         ])  # fmt: skip
-        in_crops = self._predict(crops).numpy().astype(np.float64)
-        to_images = np.linalg.inv(matrices)
-        mapped = np.einsum("nij,nkj->nki", to_images[:, :2, :2], in_crops)
-        return (mapped + to_images[:, None, :2, 2]).astype(np.float32)
+        return apply_affine(np.linalg.inv(matrices), self._predict(crops)).numpy()
