@@ -14,6 +14,7 @@ A stage-2 train_dir holds the whole cascade.
 
 from absl import flags
 
+from data.photometric import PRESETS
 from mobilenet.family import FAMILY
 from mobilenet.loss import LOSS_NORMALISERS, LOSSES
 from mobilenet.trainer import STAGE2_INITS
@@ -41,6 +42,11 @@ def define_flags() -> None:
     flags.DEFINE_float("max_shift", 0.1, "Box jitter: shift, a fraction of the crop, each axis.")
     flags.DEFINE_float("max_scale", 0.1, "Box jitter: zoom 1 +- this.")
     flags.DEFINE_float("max_rotation_degrees", 30.0, "Box jitter: rotation +- this.")
+    flags.DEFINE_enum(
+        "photometric", "none", list(PRESETS),
+        "Photometric augmentation (data.photometric): none (the original's) or photos "
+        "(colour, greyscale, low light, blur, low resolution, occlusion, JPEG).",
+    )  # fmt: skip
     flags.DEFINE_enum("loss", "euclidean", LOSSES, "WeightEuclideanLoss or Wing loss.")
     flags.DEFINE_enum(
         "loss_normaliser", "eye_centre", LOSS_NORMALISERS,

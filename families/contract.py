@@ -53,6 +53,7 @@ class TrainingParts:
     finish: Callable[[], None] | None = None  # after the last step, before the last save
     # After every update: scalars to log at that step (`training.loop.run_training_loop`).
     after_step: Callable[[int], dict[str, float]] | None = None
+    before_save: Callable[[], None] | None = None  # before every periodic checkpoint
 
 
 @dataclasses.dataclass(frozen=True)

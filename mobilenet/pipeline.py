@@ -8,7 +8,8 @@ the training augmentation (SPEC D.3). Landmarks are (y, x) crop pixels.
   stage-1 prediction) jittered by a random shift, scale and rotation about the crop
   centre; a flip with the shared 68-point permutation; the original's online pad-ratio
   step (pad ~ U{-9..9}; pad > 0 shrinks the face into a zero border of 2 pad pixels split
-  at random); Gaussian pixel noise. Seeded like the other families' pipelines.
+  at random); the photometric augmentations of `data.photometric` (off in the original
+  recipe); Gaussian pixel noise. Seeded like the other families' pipelines.
 * evaluation: each face once, its record image (zero-padded to the batch's largest) and
   box, so the cascade crops (and crops again) in its graph.
 """
@@ -20,6 +21,7 @@ import tensorflow as tf
 
 from data.geometry import apply_affine, warp_affine
 from data.landmarks import MIRROR_PERMUTATION_68
+from data.photometric import PhotometricConfig, photometric_augment
 from data.tfrecords import face_batches, seeded_training_records
 from mobilenet.crops import INPUT_SIZE, crop_matrix, encode_landmarks
 
@@ -37,6 +39,7 @@ class AugmentationConfig:
     max_rotation_degrees: float = 30.0
     pad_ratio: float = PAD_RATIO  # the Caffe data layer's online step (0: off)
     noise_stddev: float = 2.0  # on 0..255 pixel values
+    photometric: PhotometricConfig = PhotometricConfig()  # not in the original
 
 
 def bgr_pixels(image) -> tf.Tensor:
@@ -103,12 +106,13 @@ def training_dataset(
 
     def augment(face, example_seed):
         box = face["box"] if boxes is None else tf.gather(box_values, boxes.lookup(face["path"]))
-        seeds = tf.random.experimental.stateless_split(example_seed, num=3)
+        seeds = tf.random.experimental.stateless_split(example_seed, num=4)
         jitter, flipped = jitter_matrix(seeds[0], config)
         matrix = jitter @ crop_matrix(box)
         if config.pad_ratio > 0:
             matrix = pad_ratio_matrix(seeds[1], config.pad_ratio) @ matrix
-        image = warp_affine(bgr_pixels(face["image"]), matrix, [INPUT_SIZE, INPUT_SIZE])
+        image = warp_affine(face["image"] * 255.0, matrix, [INPUT_SIZE, INPUT_SIZE])
+        image = photometric_augment(image, seeds[3], config.photometric)[..., ::-1]  # BGR
         image += tf.random.stateless_normal(tf.shape(image), seeds[2], stddev=config.noise_stddev)
         landmarks = apply_affine(matrix, face["landmarks"])
         landmarks = tf.where(flipped, tf.gather(landmarks, MIRROR_PERMUTATION_68), landmarks)

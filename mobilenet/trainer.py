@@ -20,6 +20,7 @@ import tensorflow as tf
 from absl import logging
 
 from data.landmarks import bounding_box_corners
+from data.photometric import PRESETS
 from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from evaluation.metrics import normalised_mean_error
 from families.contract import ModelFamily, TrainingParts
@@ -61,6 +62,8 @@ class MobilenetTrainingConfig(RunConfig):
     max_shift: float = AugmentationConfig.max_shift
     max_scale: float = AugmentationConfig.max_scale
     max_rotation_degrees: float = AugmentationConfig.max_rotation_degrees
+    # data.photometric.PRESETS: "none" (the original's) or "photos".
+    photometric: str = "none"
     # Training batches over which the BN statistics are recomputed at the end (0: keep the
     # moving averages; see mobilenet.batch_norm).
     batch_norm_batches: int = 200
@@ -73,6 +76,7 @@ class MobilenetTrainingConfig(RunConfig):
         require_choice(self, "loss", LOSSES)
         require_choice(self, "loss_normaliser", LOSS_NORMALISERS)
         require_choice(self, "stage2_init", STAGE2_INITS)
+        require_choice(self, "photometric", tuple(PRESETS))
         require_at_least(self, 1, "batch_size", "max_steps")
         require_positive(self, "base_lr")
         require_at_least(
@@ -85,6 +89,7 @@ class MobilenetTrainingConfig(RunConfig):
         return AugmentationConfig(
             max_shift=self.max_shift, max_scale=self.max_scale,
             max_rotation_degrees=self.max_rotation_degrees,
+            photometric=PRESETS[self.photometric],
         )  # fmt: skip
 
 
@@ -170,6 +175,16 @@ def training_parts(
             config.augmentation, boxes, box_values,
         )  # fmt: skip
 
+    recalibration = None  # its own stream, made at the first checkpoint
+
+    def recalibrate(batches: int) -> None:
+        nonlocal recalibration
+        if batches == 0:
+            return
+        if recalibration is None:
+            recalibration = iter(make_dataset(int(optimizer.iterations.numpy()) + 1))
+        recalibrate_batch_norm(network, recalibration, batches)
+
     def write_crop_nme(batch, outputs) -> None:
         errors = normalised_mean_error(decode_landmarks(outputs), batch["landmarks"])
         tf.summary.scalar("train/crop_nme", tf.reduce_mean(errors))
@@ -187,7 +202,7 @@ def training_parts(
             "training_samples", _summary_images(batch, outputs), max_outputs=3
         ),
         write_summaries=write_crop_nme,
-        finish=lambda: recalibrate_batch_norm(
-            network, make_dataset(int(optimizer.iterations.numpy())), config.batch_norm_batches
-        ),
+        finish=lambda: recalibrate(config.batch_norm_batches),
+        # Mid-run checkpoints score as the final one would (the moving averages lag).
+        before_save=lambda: recalibrate(max(1, config.batch_norm_batches // 4)),
     )

@@ -115,6 +115,7 @@ def run_training_loop(
     write_summaries: SummaryWriter | None = None,
     finish: Callable[[], None] | None = None,
     after_step: Callable[[int], dict[str, float]] | None = None,
+    before_save: Callable[[], None] | None = None,
 ) -> dict:
     """Trains from the latest checkpoint in train_dir (or from scratch); returns the last
     {'step', 'loss'}.
@@ -126,7 +127,9 @@ def run_training_loop(
     written even for a run that made no step (a family's post-training step, e.g. the
     MobileNetV2's batch-norm statistics). `after_step(step)`, when given, runs after every
     update on every worker and returns scalars the chief logs at that step (e.g. a
-    validation score that drives the learning rate). Scalars: loss/total, loss/<name> for
+    validation score that drives the learning rate). `before_save()`, when given, runs
+    before every periodic checkpoint (e.g. batch-norm statistics recomputed so that a
+    mid-run checkpoint scores as the final one would). Scalars: loss/total, loss/<name> for
     each partial loss, learning_rate (of the update that made the step), examples_per_sec.
     """
     chief = is_chief(strategy)
@@ -194,6 +197,8 @@ def run_training_loop(
                         write_summaries(*_first_replica(strategy, (batch, outputs)))
                 print(_progress_line(step, settings, loss, losses, steps_per_sec), flush=True)
             if time.time() - last_save >= settings.save_every_secs:
+                if before_save is not None:
+                    before_save()
                 writer.flush()  # every event up to a checkpoint is on disk before it
                 manager.save(checkpoint_number=step)
                 last_save, saved_step = time.time(), step

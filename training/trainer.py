@@ -60,6 +60,7 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
             write_summaries=parts.write_summaries,
             finish=parts.finish,
             after_step=parts.after_step,
+            before_save=parts.before_save,
         )
 
 
