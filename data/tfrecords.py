@@ -119,9 +119,17 @@ def shard_paths(directory: str | Path) -> list[str]:
     return [str(Path(directory) / name) for name in read_metadata(directory)["shards"]]
 
 
-def seeded_training_records(directory: str, seed: int, keep=None) -> tf.data.Dataset:
+def byte_range_pixels(face: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+    """A decoded face with its image as float32 0..255 (one cast, no scaling)."""
+    return {**face, "image": tf.cast(face["image"], tf.float32)}
+
+
+def seeded_training_records(
+    directory: str, seed: int, keep=None, prepare=unit_pixels
+) -> tf.data.Dataset:
     """Endless (face, per-example stateless seed [2]) pairs; faces as `parse_face` gives them
-    (only those for which `keep(face)` is true, when given).
+    (only those for which `keep(face)` is true, when given), or as `prepare` (e.g.
+    `byte_range_pixels`) makes them of the decoded uint8 face.
 
     The faces are decoded once and cached in memory (uint8 images: the PNG decode would
     otherwise cost as much as a small network's step) and reshuffled every epoch; the seeds
@@ -137,7 +145,7 @@ def seeded_training_records(directory: str, seed: int, keep=None) -> tf.data.Dat
         .cache()
         .shuffle(metadata["num_examples"], seed=seed, reshuffle_each_iteration=True)
         .repeat()
-        .map(unit_pixels, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        .map(prepare, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     )
     return tf.data.Dataset.zip(faces, tf.data.Dataset.random(seed=seed).batch(2))
 

@@ -22,7 +22,7 @@ import tensorflow as tf
 from data.geometry import apply_affine, warp_affine
 from data.landmarks import MIRROR_PERMUTATION_68
 from data.photometric import PhotometricConfig, photometric_augment
-from data.tfrecords import face_batches, seeded_training_records
+from data.tfrecords import byte_range_pixels, face_batches, seeded_training_records
 from mobilenet.crops import INPUT_SIZE, crop_matrix, encode_landmarks
 
 PAD_RATIO = 0.15
@@ -111,7 +111,7 @@ def training_dataset(
         matrix = jitter @ crop_matrix(box)
         if config.pad_ratio > 0:
             matrix = pad_ratio_matrix(seeds[1], config.pad_ratio) @ matrix
-        image = warp_affine(face["image"] * 255.0, matrix, [INPUT_SIZE, INPUT_SIZE])
+        image = warp_affine(face["image"], matrix, [INPUT_SIZE, INPUT_SIZE])  # RGB 0..255
         image = photometric_augment(image, seeds[3], config.photometric)[..., ::-1]  # BGR
         image += tf.random.stateless_normal(tf.shape(image), seeds[2], stddev=config.noise_stddev)
         landmarks = apply_affine(matrix, face["landmarks"])
@@ -123,7 +123,7 @@ def training_dataset(
         }
 
     return (
-        seeded_training_records(directory, seed, keep)
+        seeded_training_records(directory, seed, keep, byte_range_pixels)
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)
