@@ -84,8 +84,10 @@ def rotated(degrees: float) -> Apply:
             borderMode=cv2.BORDER_CONSTANT, borderValue=0,
         )  # fmt: skip
         box_centre, size = box_centre_size(box)
-        return pixels, map_points(matrix, landmarks), upright_box(
-            map_points(matrix, box_centre[None])[0], size
+        return (
+            pixels,
+            map_points(matrix, landmarks),
+            upright_box(map_points(matrix, box_centre[None])[0], size),
         )
 
     return apply

@@ -130,7 +130,8 @@ def occlude(image, seed, max_area: float) -> tf.Tensor:
     aspect = tf.exp(_uniform(seeds[1], -0.693, 0.693))
     rows = tf.minimum(tf.sqrt(area * aspect), height)
     columns = tf.minimum(tf.sqrt(area / aspect), width)
-    top, left = tf.unstack(_uniform(seeds[2], shape=[2]) * tf.stack([height - rows, width - columns]))
+    room = tf.stack([height - rows, width - columns])
+    top, left = tf.unstack(_uniform(seeds[2], shape=[2]) * room)
     y = tf.range(height)[:, None, None]
     x = tf.range(width)[None, :, None]
     inside = (y >= top) & (y < top + rows) & (x >= left) & (x < left + columns)
@@ -160,11 +161,15 @@ def photometric_augment(image, seed, config: PhotometricConfig) -> tf.Tensor:
         seeds[0], config.colour_probability, lambda: colour_jitter(image, seeds[1], config), image
     )
     image = _maybe(seeds[2], config.greyscale_probability, lambda: greyscale(image), image)
-    image = _maybe(seeds[3], config.low_light_probability, lambda: low_light(image, seeds[4]), image)
+    image = _maybe(
+        seeds[3], config.low_light_probability, lambda: low_light(image, seeds[4]), image
+    )
     sigma = _uniform(seeds[6], 0.5, config.max_blur_sigma)
     image = _maybe(seeds[5], config.blur_probability, lambda: gaussian_blur(image, sigma), image)
     fraction = _uniform(seeds[8], config.min_downscale_fraction, 0.75)
-    image = _maybe(seeds[7], config.downscale_probability, lambda: downscale(image, fraction), image)
+    image = _maybe(
+        seeds[7], config.downscale_probability, lambda: downscale(image, fraction), image
+    )
     image = _maybe(
         seeds[9], config.occlusion_probability,
         lambda: occlude(image, seeds[10], config.max_occlusion_area), image,
