@@ -15,6 +15,7 @@ A stage-2 train_dir holds the whole cascade.
 from absl import flags
 
 from data.photometric import PRESETS
+from mobilenet.crops import STAGE2_CROPS
 from mobilenet.family import FAMILY
 from mobilenet.loss import LOSS_NORMALISERS, LOSSES
 from mobilenet.trainer import STAGE2_INITS
@@ -38,6 +39,11 @@ def define_flags() -> None:
     flags.DEFINE_enum(
         "stage2_init", "stage1", STAGE2_INITS,
         "Stage 2's starting weights: stage 1's, or a fresh random init.",
+    )  # fmt: skip
+    flags.DEFINE_enum(
+        "stage2_crop", "box", STAGE2_CROPS,
+        "How stage 2 crops around stage 1's points: their box (the original design), or "
+        "aligned: the points turned level by the tilt of the eye line first (ours).",
     )  # fmt: skip
     flags.DEFINE_float("max_shift", 0.1, "Box jitter: shift, a fraction of the crop, each axis.")
     flags.DEFINE_float("max_scale", 0.1, "Box jitter: zoom 1 +- this.")

@@ -26,6 +26,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from data.geometry import opencv_affine
 from data.landmarks import OUTER_EYE_CORNERS
 from face_alignment_tf.detectors import corner_array
 
@@ -39,13 +40,6 @@ class Perturbation:
     name: str
     apply: Apply
     moves_pixels: bool = True  # False: only the box changes (the detector rows skip these)
-
-
-def affine_2x3(matrix: np.ndarray) -> np.ndarray:
-    """A 3x3 affine on (y, x, 1) as OpenCV's 2x3 on (x, y, 1)."""
-    return np.array(
-        [[matrix[1, 1], matrix[1, 0], matrix[1, 2]], [matrix[0, 1], matrix[0, 0], matrix[0, 2]]]
-    )
 
 
 def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -80,7 +74,7 @@ def rotated(degrees: float) -> Apply:
         matrix[:2, :2] = rotation
         matrix[:2, 2] = (canvas - 1) / 2 - rotation @ centre
         pixels = cv2.warpAffine(
-            image, affine_2x3(matrix), (int(canvas[1]), int(canvas[0])), flags=cv2.INTER_LINEAR,
+            image, opencv_affine(matrix), (int(canvas[1]), int(canvas[0])), flags=cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_CONSTANT, borderValue=0,
         )  # fmt: skip
         box_centre, size = box_centre_size(box)

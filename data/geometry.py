@@ -54,6 +54,14 @@ def warp_affine(image, matrix, output_shape) -> tf.Tensor:
     return warped if batched else warped[0]
 
 
+def opencv_affine(matrix: np.ndarray) -> np.ndarray:
+    """A 3x3 affine on (y, x, 1) as OpenCV's 2x3 on (x, y, 1) (cv2.warpAffine's matrix)."""
+    matrix = np.asarray(matrix, np.float64)
+    return np.array(
+        [[matrix[1, 1], matrix[1, 0], matrix[1, 2]], [matrix[0, 1], matrix[0, 0], matrix[0, 2]]]
+    )
+
+
 def rotation_matrix(angle, centre) -> tf.Tensor:
     """3x3 affine on (y, x, 1): p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x).
 

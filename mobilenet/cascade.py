@@ -1,26 +1,33 @@
 """The two-stage cascade (SPEC D.5, inferred from the referenced cascaded design): stage 1
-crops the face box; stage 2, the same network, crops the box of stage 1's landmarks
-(same square and margin rule) and predicts all 68 points again; both map back through
-their crop's inverse."""
+crops the face box; stage 2, the same network, crops around stage 1's landmarks (the box
+of them with the same square and margin rule, or ours, the same of the points turned
+level: `mobilenet.crops.stage2_crop_matrix`) and predicts all 68 points again; both map
+back through their crop's inverse."""
 
 import keras
 import tensorflow as tf
 
 from data.geometry import apply_affine, warp_affine
-from data.landmarks import bounding_box_corners
-from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks
+from mobilenet.crops import (
+    INPUT_SIZE,
+    STAGE2_CROPS,
+    crop_matrix,
+    decode_landmarks,
+    stage2_crop_matrix,
+)
 from mobilenet.network import NUM_LANDMARKS, MobileNetV2Regressor
 from mobilenet.pipeline import bgr_pixels
 
 STAGES = (1, 2)
 
 
-def landmarks_in_images(network, images, boxes) -> tf.Tensor:
-    """One stage: the crop of each box, the network, back to image pixels.
+def landmarks_in_images(network, images, matrices) -> tf.Tensor:
+    """One stage: each image's crop by its image -> crop affine, the network, back to image
+    pixels.
 
-    images [B, H, W, 3] RGB in [0, 1]; boxes [B, k, 2] (y, x). Returns [B, 68, 2] (y, x).
+    images [B, H, W, 3] RGB in [0, 1]; matrices [B, 3, 3] on (y, x, 1). Returns [B, 68, 2]
+    (y, x).
     """
-    matrices = crop_matrix(boxes)
     crops = warp_affine(bgr_pixels(images), matrices, [INPUT_SIZE, INPUT_SIZE])
     in_crops = decode_landmarks(network(crops, training=False))
     return apply_affine(tf.linalg.inv(matrices), in_crops)
@@ -32,14 +39,23 @@ class MobileNetCascade(keras.Model):
 
     Called as `model(images, boxes)`: images [B, H, W, 3] RGB in [0, 1] (zero-padded to a
     common size), boxes [B, 4, 2] (y, x) face boxes. Returns [B, 68, 2] (y, x) image pixels
-    of the last stage.
+    of the last stage. `stage2_crop`: how stage 2 crops around stage 1's points
+    (`mobilenet.crops.STAGE2_CROPS`).
     """
 
-    def __init__(self, stages: int = 1, num_landmarks: int = NUM_LANDMARKS, **kwargs):
+    def __init__(
+        self,
+        stages: int = 1,
+        num_landmarks: int = NUM_LANDMARKS,
+        stage2_crop: str = "box",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if stages not in STAGES:
             raise ValueError(f"stages must be one of {STAGES}, got {stages}")
-        self.stages, self.num_landmarks = stages, num_landmarks
+        if stage2_crop not in STAGE2_CROPS:
+            raise ValueError(f"stage2_crop must be one of {STAGE2_CROPS}, got {stage2_crop!r}")
+        self.stages, self.num_landmarks, self.stage2_crop = stages, num_landmarks, stage2_crop
         self.stage_1 = MobileNetV2Regressor(num_landmarks, name="stage_1")
         self.stage_2 = MobileNetV2Regressor(num_landmarks, name="stage_2") if stages == 2 else None
 
@@ -54,10 +70,16 @@ class MobileNetCascade(keras.Model):
 
     def call(self, images, boxes, training=None):
         del training  # inference only; stages train on their crops (mobilenet.trainer)
-        landmarks = landmarks_in_images(self.stage_1, images, boxes)
+        landmarks = landmarks_in_images(self.stage_1, images, crop_matrix(boxes))
         if self.stage_2 is not None:
-            landmarks = landmarks_in_images(self.stage_2, images, bounding_box_corners(landmarks))
+            matrices = stage2_crop_matrix(landmarks, self.stage2_crop)
+            landmarks = landmarks_in_images(self.stage_2, images, matrices)
         return landmarks
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "stages": self.stages, "num_landmarks": self.num_landmarks}
+        return {
+            **super().get_config(),
+            "stages": self.stages,
+            "num_landmarks": self.num_landmarks,
+            "stage2_crop": self.stage2_crop,
+        }

@@ -9,6 +9,12 @@ image to crop pixels, computed with numpy (the LiteRT path) or TF's numpy (tf.da
 cascade's graph) by the same code.
 The demo's rounding of the crop origin and its 63-pixel slice (bug) are not reproduced:
 the crop is one exact affine.
+
+Stage 2 crops around stage 1's points: 'box', the same rule on their bounding box (the
+original cascade's design), or 'aligned' (ours): the points turned upright first, about
+their centroid, by the tilt of the line between the eye centres, so that stage 2 sees
+level faces whatever the face's in-plane rotation; the crop is then the same rule on the
+upright points, composed with that rotation.
 """
 
 import tensorflow as tf
@@ -16,6 +22,8 @@ import tensorflow.experimental.numpy as tnp
 
 INPUT_SIZE = 64
 SIDE_PAD = 0.05  # pad_bbox ratio: x by 5 % each side, the bottom by 2 x 5 %
+STAGE2_CROPS = ("box", "aligned")
+LEFT_EYE, RIGHT_EYE = slice(36, 42), slice(42, 48)  # image-left eye first, as 36 / 45
 
 
 def padded_square(boxes, xp=tnp):
@@ -46,6 +54,45 @@ def crop_matrix(boxes, size: int = INPUT_SIZE, xp=tnp):
         xp.stack([zeros, zeros, ones], axis=-1),
     ]
     return xp.stack(rows, axis=-2)
+
+
+def tilt_angle(points, xp=tnp):
+    """In-plane tilt [...] (radians) of 68-point shapes [..., 68, 2] (y, x): the angle of
+    the line from the image-left eye's centre to the other's (0 for level eyes; positive
+    when the right-hand eye is lower, i.e. a face turned clockwise as displayed)."""
+    points = xp.asarray(points, xp.float32)
+    step = xp.mean(points[..., RIGHT_EYE, :], axis=-2) - xp.mean(points[..., LEFT_EYE, :], axis=-2)
+    return xp.arctan2(step[..., 0], step[..., 1])
+
+
+def upright_matrix(points, xp=tnp):
+    """3x3 affines [..., 3, 3] on (y, x, 1) turning shapes [..., 68, 2] level about their
+    centroid: R(tilt_angle), which turns counter-clockwise as displayed by that angle."""
+    points = xp.asarray(points, xp.float32)
+    angle = tilt_angle(points, xp)
+    cos, sin = xp.cos(angle), xp.sin(angle)
+    centre = xp.mean(points, axis=-2)
+    zeros, ones = xp.zeros_like(cos), xp.ones_like(cos)
+    rows = [  # p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x)
+        xp.stack([cos, -sin, centre[..., 0] - cos * centre[..., 0] + sin * centre[..., 1]], -1),
+        xp.stack([sin, cos, centre[..., 1] - sin * centre[..., 0] - cos * centre[..., 1]], -1),
+        xp.stack([zeros, zeros, ones], axis=-1),
+    ]
+    return xp.stack(rows, axis=-2)
+
+
+def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=tnp):
+    """Image -> crop affines [..., 3, 3] of stage 2 around stage 1's points [..., 68, 2]
+    (y, x): `crop_matrix` of their bounding box ('box'), or of the upright points composed
+    with the turn that levels them ('aligned')."""
+    if rule == "box":
+        return crop_matrix(points, size, xp)
+    if rule != "aligned":
+        raise ValueError(f"stage-2 crop must be one of {STAGE2_CROPS}, got {rule!r}")
+    points = xp.asarray(points, xp.float32)
+    upright = upright_matrix(points, xp)
+    level = xp.matmul(points, xp.swapaxes(upright[..., :2, :2], -1, -2)) + upright[..., None, :2, 2]
+    return xp.matmul(crop_matrix(level, size, xp), upright)
 
 
 def encode_landmarks(landmarks, size: int = INPUT_SIZE) -> tf.Tensor:

@@ -1,6 +1,7 @@
 """The MobileNetV2 landmark regressor and its two-stage cascade as a registered family.
 
-model.json: {"family": "mobilenet", "config": {"stages": 1 | 2, "num_landmarks": 68},
+model.json: {"family": "mobilenet", "config": {"stages": 1 | 2, "num_landmarks": 68,
+"stage2_crop" (2 stages): "box" | "aligned" (absent in older models: "box")},
 "loss", "loss_normaliser", "stage1_dir" and "stage2_init" (stage 2), "reference_shape"}.
 Checkpoints: every weight of the cascade keyed by path (a stage-2 run saves the frozen
 stage 1 too, so its train_dir is the whole cascade), Adam's state while training.
@@ -31,7 +32,10 @@ STAGE_IO = (
     "crops.padded_square: the box made square by padding its short side, 5 % wider each side, "
     "10 % lower bottom; bilinear, zero outside); output [B, 136] = [x0..x67, y0..y67] in "
     "[0, 1] of the crop: crop pixel = 64 v - 1. Stage 2 takes the crop of the square around "
-    "stage 1's points mapped back to the image."
+    "stage 1's points mapped back to the image; with model.json's stage2_crop 'aligned', "
+    "of those points turned level about their centroid by the tilt of the line between "
+    "the eye centres (points 36-41, 42-47), the crop rotated alike (mobilenet.crops."
+    "stage2_crop_matrix)."
 )
 
 
@@ -50,7 +54,11 @@ class MobilenetFamily(ModelFamily):
         self, model: MobileNetCascade, config: MobilenetTrainingConfig, metadata: dict
     ) -> dict:
         return {
-            "config": {"stages": model.stages, "num_landmarks": model.num_landmarks},
+            "config": {
+                "stages": model.stages,
+                "num_landmarks": model.num_landmarks,
+                **({"stage2_crop": model.stage2_crop} if model.stages == 2 else {}),
+            },
             "loss": config.loss,
             "loss_normaliser": config.loss_normaliser,
             "stage1_dir": config.stage1_dir,
@@ -88,14 +96,16 @@ class MobilenetFamily(ModelFamily):
         description: dict,
         checkpoint: str | None = None,
         runtime: str = "litert",
+        mirror: bool = False,
     ):
-        """runtime 'litert' (default, the fast path: LiteRT + OpenCV warps) or 'keras'."""
+        """runtime 'litert' (default, the fast path: LiteRT + OpenCV warps) or 'keras';
+        mirror: average with the mirrored face's points (twice the network time)."""
         if runtime == "keras":
-            return MobilenetAligner(model)
+            return MobilenetAligner(model, mirror)
         if runtime not in self.runtimes:
             raise ValueError(f"runtime must be one of {self.runtimes}, got {runtime!r}")
         networks = [model.stage(index) for index in range(1, model.stages + 1)]
-        return MobilenetLiteAligner(stage_models(networks, checkpoint))
+        return MobilenetLiteAligner(stage_models(networks, checkpoint), model.stage2_crop, mirror)
 
     def exportable_networks(self, model: MobileNetCascade) -> dict[str, ExportableNetwork]:
         return {

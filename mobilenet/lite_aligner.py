@@ -1,10 +1,10 @@
 """The MobileNetV2 cascade on the LiteRT interpreter with OpenCV warps: the aligner's fast
 path (SPEC D.5 inference).
 
-Per face: the 64x64 crop of the box (`mobilenet.crops.padded_square`, numpy) warped from
+Per face: the 64x64 crop of the box (`mobilenet.crops.crop_matrix`, numpy) warped from
 the image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp), the stage's
-TFLite model (XNNPACK), the points mapped back; stage 2 crops the square around stage 1's
-points.
+TFLite model (XNNPACK), the points mapped back; stage 2 crops around stage 1's points
+(`mobilenet.crops.stage2_crop_matrix`).
 The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
 against. Each stage's .tflite is converted once per checkpoint and kept beside it
 (`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable.
@@ -19,8 +19,10 @@ import numpy as np
 
 from data.boxes import checked_batch
 from data.errors import DataError
+from data.geometry import opencv_affine
 from data.images import as_rgb_uint8, unit_rgb_pixels
-from mobilenet.crops import INPUT_SIZE, decode_landmarks, padded_square
+from data.landmarks import MIRROR_PERMUTATION_68
+from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks, stage2_crop_matrix
 from mobilenet.network import MobileNetV2Regressor
 
 
@@ -89,13 +91,11 @@ def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
     return np.ascontiguousarray(pixels)
 
 
-def bgr_crop(pixels: np.ndarray, origin: np.ndarray, scale: float) -> np.ndarray:
-    """The 64x64 BGR 0..255 float32 crop of `warp_ready_pixels` whose pixel (0, 0) is image
-    point `origin` (y, x), at `scale` crop pixels per image pixel (`crop_matrix`'s affine).
-    Bilinear, zero outside, as the pipelines' warp."""
-    xy = np.array([[scale, 0.0, -scale * origin[1]], [0.0, scale, -scale * origin[0]]])
+def bgr_crop(pixels: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """The 64x64 BGR 0..255 float32 crop of `warp_ready_pixels` by the image -> crop affine
+    `matrix` (3x3 on (y, x, 1)). Bilinear, zero outside, as the pipelines' warp."""
     crop = cv2.warpAffine(
-        pixels, xy, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
+        pixels, opencv_affine(matrix), (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT, borderValue=0,
     )  # fmt: skip
     if crop.ndim == 2 or crop.shape[2] == 1:
@@ -103,22 +103,55 @@ def bgr_crop(pixels: np.ndarray, origin: np.ndarray, scale: float) -> np.ndarray
     return cv2.cvtColor(crop, cv2.COLOR_RGB2BGR).astype(np.float32)
 
 
-class MobilenetLiteAligner:
-    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) image pixels, as MobilenetAligner."""
+def mirror_frame(width: int) -> np.ndarray:
+    """The 3x3 affine on (y, x, 1) of the left-right flip of an image `width` pixels wide
+    (x -> width - 1 - x; its own inverse)."""
+    return np.array([[1.0, 0.0, 0.0], [0.0, -1.0, width - 1.0], [0.0, 0.0, 1.0]])
 
-    def __init__(self, stage_contents: Sequence[bytes], num_threads: int = 1):
+
+def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
+    return points @ matrix[:2, :2].T + matrix[:2, 2]
+
+
+class MobilenetLiteAligner:
+    """predict(images, boxes) -> float32 [N, 68, 2] (y, x) image pixels, as MobilenetAligner.
+
+    mirror: also run the cascade on the left-right mirrored face (its crops warped from
+    the image through the flip, no flipped copy made), map its points back with the
+    mirror permutation and average the two (twice the network time).
+    """
+
+    def __init__(
+        self,
+        stage_contents: Sequence[bytes],
+        stage2_crop: str = "box",
+        mirror: bool = False,
+        num_threads: int = 1,
+    ):
         self.stages = [LiteRtStage(content, num_threads) for content in stage_contents]
+        self.stage2_crop, self.mirror = stage2_crop, mirror
+
+    def _cascade(self, pixels: np.ndarray, box: np.ndarray, frame: np.ndarray) -> np.ndarray:
+        """The cascade's points [68, 2] on the image seen through `frame` (3x3, image ->
+        frame), in that frame's coordinates."""
+        points = map_points(frame, box)
+        matrix = crop_matrix(points.astype(np.float32), xp=np).astype(np.float64)
+        for number, stage in enumerate(self.stages, start=1):
+            if number == 2:  # stage 2 crops around stage 1's points
+                matrix = stage2_crop_matrix(points, self.stage2_crop, xp=np).astype(np.float64)
+            in_crop = decode_landmarks(stage(bgr_crop(pixels, matrix @ frame)), xp=np)
+            points = map_points(np.linalg.inv(matrix), in_crop)
+        return points
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
         boxes = checked_batch(images, boxes)
         results = np.zeros((len(images), 68, 2), np.float32)
         for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
             pixels = warp_ready_pixels(image, f"image {index}")
-            region = np.asarray(box, np.float32)
-            for stage in self.stages:  # stage 2 crops the square around stage 1's points
-                origin, side = padded_square(region, xp=np)
-                scale = float(INPUT_SIZE / side)
-                in_crop = decode_landmarks(stage(bgr_crop(pixels, origin, scale)), xp=np)
-                region = in_crop / scale + origin
-            results[index] = region
+            points = self._cascade(pixels, box, np.eye(3))
+            if self.mirror:
+                flip = mirror_frame(pixels.shape[1])
+                mirrored = map_points(flip, self._cascade(pixels, box, flip))
+                points = (points + mirrored[MIRROR_PERMUTATION_68]) / 2
+            results[index] = points
         return results

@@ -95,20 +95,26 @@ def training_dataset(
     batch_size: int = 64,
     seed: int = 0,
     config: AugmentationConfig = AugmentationConfig(),
-    boxes: tf.lookup.StaticHashTable | None = None,
-    box_values: tf.Tensor | None = None,
+    regions: tf.lookup.StaticHashTable | None = None,
+    region_values: tf.Tensor | None = None,
+    crop=crop_matrix,
     keep=None,
 ) -> tf.data.Dataset:
     """Endless batches {'image' [B, 64, 64, 3] BGR 0..255, 'landmarks' [B, 68, 2] (y, x)
-    crop pixels, 'targets' [B, 136]}. `boxes` (path -> row of `box_values` [N, 4, 2])
-    replaces the records' boxes (stage 2: the stage-1 predictions' boxes); `keep(face)`
-    selects faces (default all)."""
+    crop pixels, 'targets' [B, 136]}. Each crop is `crop(region)` ([k, 2] (y, x) -> image
+    -> crop 3x3), jittered: the region is the record's box, or with `regions` (path -> row
+    of `region_values` [N, k, 2]) the face's row (stage 2: stage 1's predicted points);
+    `keep(face)` selects faces (default all)."""
 
     def augment(face, example_seed):
-        box = face["box"] if boxes is None else tf.gather(box_values, boxes.lookup(face["path"]))
+        region = (
+            face["box"]
+            if regions is None
+            else tf.gather(region_values, regions.lookup(face["path"]))
+        )
         seeds = tf.random.experimental.stateless_split(example_seed, num=4)
         jitter, flipped = jitter_matrix(seeds[0], config)
-        matrix = jitter @ crop_matrix(box)
+        matrix = jitter @ crop(region)
         if config.pad_ratio > 0:
             matrix = pad_ratio_matrix(seeds[1], config.pad_ratio) @ matrix
         image = warp_affine(face["image"], matrix, [INPUT_SIZE, INPUT_SIZE])  # RGB 0..255

@@ -19,14 +19,13 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
-from data.landmarks import bounding_box_corners
 from data.photometric import PRESETS
 from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from evaluation.metrics import normalised_mean_error
 from families.contract import ModelFamily, TrainingParts
 from mobilenet.batch_norm import recalibrate_batch_norm
 from mobilenet.cascade import MobileNetCascade
-from mobilenet.crops import decode_landmarks
+from mobilenet.crops import STAGE2_CROPS, crop_matrix, decode_landmarks, stage2_crop_matrix
 from mobilenet.loss import LOSS_NORMALISERS, LOSSES, weighted_euclidean_loss, wing_loss
 from mobilenet.pipeline import AugmentationConfig, evaluation_dataset, training_dataset
 from mobilenet.schedule import InverseDecay
@@ -58,6 +57,7 @@ class MobilenetTrainingConfig(RunConfig):
     loss: str = "euclidean"
     loss_normaliser: str = "eye_centre"
     stage2_init: str = "stage1"
+    stage2_crop: str = "box"  # mobilenet.crops.STAGE2_CROPS (model.json's config)
     # The box jitter of the augmentation (the rest: mobilenet.pipeline.AugmentationConfig).
     max_shift: float = AugmentationConfig.max_shift
     max_scale: float = AugmentationConfig.max_scale
@@ -76,6 +76,7 @@ class MobilenetTrainingConfig(RunConfig):
         require_choice(self, "loss", LOSSES)
         require_choice(self, "loss_normaliser", LOSS_NORMALISERS)
         require_choice(self, "stage2_init", STAGE2_INITS)
+        require_choice(self, "stage2_crop", STAGE2_CROPS)
         require_choice(self, "photometric", tuple(PRESETS))
         require_at_least(self, 1, "batch_size", "max_steps")
         require_positive(self, "base_lr")
@@ -98,19 +99,19 @@ def decayed(variable) -> bool:
     return not variable.path.endswith("conv1/bias")
 
 
-def stage1_boxes(
+def stage1_points(
     stage1: MobileNetCascade, records: Path
 ) -> tuple[tf.lookup.StaticHashTable, tf.Tensor]:
-    """(path -> row, boxes [N, 4, 2]): the box of stage 1's prediction on each training face."""
+    """(path -> row, points [N, 68, 2] (y, x)): stage 1's prediction on each training face."""
     predict = tf.function(stage1, reduce_retracing=True)
-    paths, boxes = [], []
+    paths, points = [], []
     for batch in evaluation_dataset(str(records), 64):
         paths += [path.decode() for path in batch["path"].numpy()]
-        boxes.append(bounding_box_corners(predict(batch["image"], batch["box"])).numpy())
+        points.append(predict(batch["image"], batch["box"]).numpy())
     table = tf.lookup.StaticHashTable(
         tf.lookup.KeyValueTensorInitializer(tf.constant(paths), tf.range(len(paths))), -1
     )
-    return table, tf.constant(np.concatenate(boxes), tf.float32)
+    return table, tf.constant(np.concatenate(points), tf.float32)
 
 
 def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
@@ -129,8 +130,8 @@ def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
 def training_parts(
     family: ModelFamily, config: MobilenetTrainingConfig, records: Path, replicas: int
 ) -> TrainingParts:
-    model = family.build_model({"stages": config.stage})
-    boxes = box_values = None
+    model = family.build_model({"stages": config.stage, "stage2_crop": config.stage2_crop})
+    regions = region_values = None
     if config.stage == 2:
         from families.trained_model import load_trained_model
 
@@ -141,8 +142,9 @@ def training_parts(
         if config.stage2_init == "stage1":  # a resumed run then restores its own weights
             for source, target in zip(model.stage_1.weights, model.stage_2.weights, strict=True):
                 target.assign(source)
-        boxes, box_values = stage1_boxes(stage1.model, records)
-        logging.info("stage 2 on the boxes of %s's predictions", stage1.checkpoint_path)
+        regions, region_values = stage1_points(stage1.model, records)
+        logging.info("stage 2 on %s crops of %s's predictions", config.stage2_crop,
+                     stage1.checkpoint_path)  # fmt: skip
     network = model.stage(config.stage)
     schedule = InverseDecay(config.base_lr, config.lr_gamma, config.lr_power)
     optimizer = keras.optimizers.Adam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
@@ -168,11 +170,16 @@ def training_parts(
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return loss, tf.stack([loss]), outputs
 
+    def crop(region) -> tf.Tensor:  # stage 1: the record's box; stage 2: stage 1's points
+        if config.stage == 1:
+            return crop_matrix(region)
+        return stage2_crop_matrix(region, config.stage2_crop)
+
     def make_dataset(first_step: int) -> tf.data.Dataset:
         # A resumed run continues with a new stream of samples rather than replaying the first.
         return training_dataset(
             str(records), config.batch_size * replicas, config.seed * 1_000_003 + first_step,
-            config.augmentation, boxes, box_values,
+            config.augmentation, regions, region_values, crop,
         )  # fmt: skip
 
     recalibration = None  # its own stream, made at the first checkpoint

@@ -12,7 +12,7 @@ from evaluation.checkpoint_watcher import step_results
 from evaluation.evaluator import EvaluatorSettings, run_evaluator
 from families import TrainedModel
 from mobilenet.cascade import MobileNetCascade, landmarks_in_images
-from mobilenet.crops import encode_landmarks
+from mobilenet.crops import crop_matrix, encode_landmarks
 from mobilenet.family import FAMILY
 from tests.conftest import template_shape
 from training.trainer import train
@@ -43,7 +43,7 @@ def test_a_stage_maps_its_crop_points_back_to_the_image():
     images = np.zeros((2, 300, 260, 3), np.float32)
     boxes = np.array([[[50, 40], [170, 40], [170, 150], [50, 150]],
                       [[10, 100], [90, 100], [90, 230], [10, 230]]], np.float32)  # fmt: skip
-    mapped = landmarks_in_images(FixedShape(points), images, boxes).numpy()
+    mapped = landmarks_in_images(FixedShape(points), images, crop_matrix(boxes)).numpy()
     for box, result in zip(boxes, mapped, strict=True):
         (top, left), (bottom, right) = box.min(0), box.max(0)
         square_top, square_left, side = demo_square(top, left, bottom, right)

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from mobilenet.crops import crop_matrix, decode_landmarks, encode_landmarks, padded_square
+from mobilenet.crops import (
+    crop_matrix,
+    decode_landmarks,
+    encode_landmarks,
+    padded_square,
+    stage2_crop_matrix,
+    tilt_angle,
+)
 
 
 def corners(top, left, bottom, right):
@@ -49,4 +56,57 @@ def test_numpy_and_tf_compute_the_same_crop():
     boxes = np.random.default_rng(1).uniform(0, 200, (5, 4, 2)).astype(np.float32)
     np.testing.assert_allclose(
         crop_matrix(boxes, xp=np), np.asarray(crop_matrix(boxes)), rtol=1e-6, atol=1e-4
+    )
+
+
+def turned(points: np.ndarray, degrees: float, centre) -> np.ndarray:
+    """Points turned counter-clockwise as displayed (y down) by `degrees` about `centre`."""
+    angle = np.radians(degrees)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return (points - centre) @ rotation.T + centre
+
+
+def level_shape() -> np.ndarray:
+    from tests.conftest import template_shape
+
+    shape = template_shape()
+    return turned(shape, np.degrees(float(tilt_angle(shape, xp=np))), shape.mean(0))
+
+
+def test_tilt_is_the_eye_lines_angle():
+    points = np.zeros((68, 2), np.float32)
+    points[36:42] = [100, 50]  # image-left eye centre (y, x)
+    points[42:48] = [110, 60]  # the other, 10 px lower and 10 px further right
+    assert float(tilt_angle(points, xp=np)) == pytest.approx(np.pi / 4)
+    points[42:48] = [100, 80]
+    assert float(tilt_angle(points, xp=np)) == pytest.approx(0.0)
+    # Turning a face counter-clockwise (as displayed) by 30 degrees tilts it by -30.
+    shape = level_shape()
+    assert float(tilt_angle(shape, xp=np)) == pytest.approx(0.0, abs=1e-5)
+    again = turned(shape, 30, shape.mean(0))
+    assert float(tilt_angle(again, xp=np)) == pytest.approx(-np.pi / 6, abs=1e-5)
+
+
+def test_aligned_crop_of_a_level_face_is_the_box_crop():
+    shape = level_shape().astype(np.float32)
+    np.testing.assert_allclose(
+        stage2_crop_matrix(shape, "aligned", xp=np), crop_matrix(shape, xp=np), atol=1e-3
+    )
+
+
+@pytest.mark.parametrize("degrees", [-50, -20, 35, 70])
+def test_aligned_crop_sees_a_turned_face_as_the_level_one(degrees):
+    shape = level_shape()
+    moved = turned(shape, degrees, [140.0, 90.0]) + [30.0, -12.0]
+    level = stage2_crop_matrix(shape.astype(np.float32), "aligned", xp=np)
+    tilted = stage2_crop_matrix(moved.astype(np.float32), "aligned", xp=np)
+    in_level = shape @ level[:2, :2].T + level[:2, 2]
+    in_tilted = moved @ tilted[:2, :2].T + tilted[:2, 2]
+    np.testing.assert_allclose(in_tilted, in_level, atol=1e-2)
+    # The box rule does not: the turned face's crop is another picture.
+    boxed = crop_matrix(moved.astype(np.float32), xp=np)
+    assert np.abs(moved @ boxed[:2, :2].T + boxed[:2, 2] - in_level).max() > 3
+    # Numpy and TF agree.
+    np.testing.assert_allclose(
+        np.asarray(stage2_crop_matrix(moved.astype(np.float32), "aligned")), tilted, atol=1e-3
     )
