@@ -19,7 +19,7 @@ from pathlib import Path
 
 from absl import app, flags
 
-from bench import accuracy, speed
+from bench import accuracy, robustness, speed
 from bench.flags import define_model_flags
 from bench.machine import describe_machine
 from data.errors import exit_on_data_error
@@ -44,6 +44,7 @@ def main(argv: list[str]) -> None:
     started = time.time()
     work = Path(FLAGS.work_dir)
     accuracy_tables = accuracy.accuracy_report(work)
+    robustness_tables = robustness.robustness_report(work / "robustness")
     speed_tables = speed.speed_report(work)
     command = shlex.join(["python", "-m", "bench", *sys.argv[1:]])
     body = "\n".join([
@@ -57,6 +58,9 @@ def main(argv: list[str]) -> None:
         "### Accuracy (inter-ocular NME, same faces and boxes for every method)",
         "",
         accuracy_tables,
+        "### Robustness (`bench.robustness`: the common faces perturbed, fixed seeds)",
+        "",
+        robustness_tables,
         speed_tables,
     ])  # fmt: skip
     output = Path(FLAGS.output)
@@ -68,6 +72,7 @@ def main(argv: list[str]) -> None:
 if __name__ == "__main__":
     define_model_flags()
     accuracy.define_flags()
+    robustness.define_flags()
     speed.define_flags()
     flags.DEFINE_string("output", "BENCHMARKS.md", "The Markdown file to update.")
     app.run(exit_on_data_error(main))

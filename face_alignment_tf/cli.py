@@ -1,6 +1,7 @@
 """The `face-align` command line (also `python -m face_alignment_tf`).
 
     face-align predict photo.jpg photos/ --output=landmarks/ [--model] [--detector] [--draw]
+        [--mirror]
     face-align export --model=mobilenet-cascade-300w --format=tflite --output=exported/
 
 predict: images and folders (searched recursively for image files); one JSON per image
@@ -73,7 +74,7 @@ def predict(args: argparse.Namespace) -> int:
     files = image_files(args.paths)
     failures = [f"{path}: no such file or folder" for path in map(Path, args.paths)
                 if not path.exists()]  # fmt: skip
-    aligner = FaceAligner(args.model, args.detector)
+    aligner = FaceAligner(args.model, args.detector, **({"mirror": True} if args.mirror else {}))
     output, aligned = Path(args.output), 0
     for index, (path, stem) in enumerate(files, start=1):
         print(f"\r[{index}/{len(files)}] {path}", end="", file=sys.stderr, flush=True)
@@ -121,6 +122,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--detector", default=DEFAULT_DETECTOR,
                      choices=["mtcnn", "opencv", "dlib-hog"])  # fmt: skip
     run.add_argument("--draw", action="store_true", help="also write annotated PNGs")
+    run.add_argument("--mirror", action="store_true",
+                     help="average with the mirrored face's points (slower; models that "
+                     "support it)")  # fmt: skip
     run.set_defaults(function=predict)
     out = commands.add_parser("export", help="write a model's networks for other runtimes")
     out.add_argument("--model", default=DEFAULT_MODEL, help="shipped model name or train_dir")

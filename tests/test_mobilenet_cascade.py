@@ -69,13 +69,14 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     config = FAMILY.config_class(
         datasets=bundled_faces, train_dir=str(tmp_path / "stage2"), stage=2,
         stage1_dir=stage1_config.train_dir, batch_size=2, max_steps=2, loss="wing",
-        batch_norm_batches=2,
+        batch_norm_batches=2, stage2_crop="aligned",
     )  # fmt: skip
     assert train(FAMILY, config)["step"] == 2
     resumed = FAMILY.config_class(**{**config.__dict__, "max_steps": 3})
     assert train(FAMILY, resumed)["step"] == 3  # resumes from ckpt-2
     description = json.loads((tmp_path / "stage2" / "model.json").read_text())
     assert description["config"]["stages"] == 2 and description["loss"] == "wing"
+    assert description["config"]["stage2_crop"] == "aligned"
     cascade = TrainedModel(config.train_dir).restore()
     pairs = zip(cascade.model.stage_1.weights, stage1.model.stage_1.weights, strict=True)
     for ours, theirs in pairs:  # stage 1 came along, untouched

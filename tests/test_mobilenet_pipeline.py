@@ -92,3 +92,38 @@ def test_evaluation_batches_hold_each_face_once(records):
     paths = [p.decode() for b in batches for p in b["path"].numpy()]
     assert sorted(paths) == sorted(faces)
     assert batches[0]["image"].shape[0] == 2 and batches[0]["box"].shape == (2, 4, 2)
+
+
+def test_stage_2_crops_follow_the_region_table(records):
+    from mobilenet.crops import stage2_crop_matrix
+
+    directory, faces = records
+    paths = sorted(faces)
+    rng = np.random.default_rng(2)
+    # Stand-ins for stage 1's points: each face's ground truth, turned and moved.
+    regions = []
+    for path in paths:
+        angle = rng.uniform(-0.6, 0.6)
+        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        points = faces[path]["landmarks"].numpy()
+        regions.append(
+            (points - points.mean(0)) @ rotation.T + points.mean(0) + rng.normal(0, 3, 2)
+        )
+    table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(tf.constant(paths), tf.range(len(paths))), -1
+    )
+    values = tf.constant(np.stack(regions), tf.float32)
+    batch = next(iter(training_dataset(
+        str(directory), 3, seed=4, config=STILL, regions=table, region_values=values,
+        crop=lambda points: stage2_crop_matrix(points, "aligned"),
+    )))  # fmt: skip
+    for image, landmarks in zip(batch["image"].numpy(), batch["landmarks"].numpy(), strict=True):
+        matched = 0
+        for path, region in zip(paths, regions, strict=True):
+            matrix = stage2_crop_matrix(region.astype(np.float32), "aligned", xp=np)
+            expected = apply_affine(matrix, faces[path]["landmarks"]).numpy()
+            if np.allclose(landmarks, expected, atol=1e-3):
+                matched += 1
+                warped = warp_affine(faces[path]["image"][..., ::-1] * 255, matrix, [64, 64])
+                np.testing.assert_allclose(image, warped.numpy(), atol=1e-2)
+        assert matched == 1

@@ -1,0 +1,108 @@
+"""A family's training step with its input pipeline against the same step on one batch
+held in memory, side by side in one process: how much of the network's rate the trainer
+keeps.
+
+    python -m bench.train_step_rate --family=mobilenet --datasets='300w/afw/*.jpg' \
+        --settings=loss=wing,photometric=photos --steps=60
+
+Both loops run the family's own `replica_step` (its optimiser, loss and weight decay) under
+one tf.function, after --warmup steps each; "network only" feeds one batch drawn from the
+pipeline again and again, "trainer" draws every batch from `make_dataset`, as the shared
+loop does. Prints a Markdown row (steps/s, examples/s, the ratio).
+"""
+
+import dataclasses
+import tempfile
+import time
+from pathlib import Path
+
+import tensorflow as tf
+from absl import app, flags
+
+from data.tfrecords import read_metadata
+from families import get_family
+from training.records import prepare_training_records
+
+FLAGS = flags.FLAGS
+
+
+def define_flags() -> None:
+    flags.DEFINE_string("family", "mobilenet", "A registered family.")
+    flags.DEFINE_string("datasets", None, "Training image globs.", required=True)
+    flags.DEFINE_list("settings", [], "name=value fields of the family's training config.")
+    flags.DEFINE_integer("steps", 60, "Steps timed in each loop.")
+    flags.DEFINE_integer("warmup", 5, "Untimed steps before each loop (tracing, autotune).")
+    flags.DEFINE_string("work_dir", None, "Where the records are converted (default: a temp dir).")
+
+
+def typed_settings(config_class: type, settings: list[str]) -> dict:
+    """'name=value' strings as the config fields' types."""
+    types = {field.name: field.type for field in dataclasses.fields(config_class)}
+    values = {}
+    for setting in settings:
+        name, value = setting.split("=", 1)
+        kind = types[name]
+        values[name] = kind(value) if kind in (int, float, str) else value
+    return values
+
+
+def step_rates(family_name: str, datasets: str, settings: dict, steps: int, warmup: int,
+               work: Path) -> dict[str, float]:  # fmt: skip
+    """{'network_steps_per_sec', 'trainer_steps_per_sec', 'batch_size'}."""
+    family = get_family(family_name)
+    config = family.config_class(datasets=datasets, train_dir=str(work), **settings)
+    records = prepare_training_records(datasets, work, None)
+    parts = family.training_parts(config, records, read_metadata(records), 1)
+    step = tf.function(lambda batch: parts.replica_step(batch)[0])
+    batches = iter(parts.make_dataset(0))
+    held = next(batches)
+
+    def timed(next_batch) -> float:
+        for _ in range(warmup):
+            step(next_batch()).numpy()
+        started = time.perf_counter()
+        for _ in range(steps):
+            loss = step(next_batch())
+        loss.numpy()
+        return steps / (time.perf_counter() - started)
+
+    network = timed(lambda: held)
+    trainer = timed(lambda: next(batches))
+    return {
+        "network_steps_per_sec": network,
+        "trainer_steps_per_sec": trainer,
+        "batch_size": parts.batch_size,
+    }
+
+
+def markdown_row(label: str, rates: dict[str, float]) -> str:
+    batch = rates["batch_size"]
+    network, trainer = rates["network_steps_per_sec"], rates["trainer_steps_per_sec"]
+    return (
+        f"| {label} | {batch} | {network:.2f} ({network * batch:.0f} ex/s) "
+        f"| {trainer:.2f} ({trainer * batch:.0f} ex/s) | {100 * trainer / network:.0f} % |"
+    )
+
+
+HEADER = (
+    "| family and settings | batch | network only: steps/s | trainer: steps/s | trainer / "
+    "network |\n|---|---:|---:|---:|---:|"
+)
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    family = get_family(FLAGS.family)
+    settings = typed_settings(family.config_class, FLAGS.settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(FLAGS.work_dir or scratch)
+        rates = step_rates(FLAGS.family, FLAGS.datasets, settings, FLAGS.steps, FLAGS.warmup,
+                           work)  # fmt: skip
+    label = f"{FLAGS.family} {', '.join(FLAGS.settings) or 'defaults'}"
+    print(HEADER)
+    print(markdown_row(label, rates))
+
+
+if __name__ == "__main__":
+    define_flags()
+    app.run(main)
