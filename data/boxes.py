@@ -1,7 +1,10 @@
 """Face boxes checked before any work: finite, with an area, on their image.
 
 Boxes are [4, 2] (y, x) points (a detector box's corners, as in the 300-W box files);
-only their extent matters here.
+only their extent matters here, so corners in any order (an "inverted" box whose first
+corner is its bottom right) are accepted. Boxes given to an aligner must also be the size
+of a face a model can see: at least MIN_FACE_SIDE pixels and at most MAX_FACE_RATIO times
+the image's longer side.
 """
 
 from collections.abc import Sequence
@@ -11,6 +14,8 @@ import numpy as np
 from data.errors import DataError
 
 MIN_BOX_SIDE = 1.0  # pixels
+MIN_FACE_SIDE = 8.0  # pixels: below this no landmark model resolves a face
+MAX_FACE_RATIO = 4.0  # of the image's longer side
 
 
 def check_box(box, name: str, image_shape: Sequence[int] | None = None) -> np.ndarray:
@@ -43,8 +48,27 @@ def checked_batch(images: Sequence, boxes) -> np.ndarray:
         raise ValueError(f"{len(images)} images but {len(boxes)} boxes")
     return np.array(
         [
-            check_box(box, f"box {index} of the batch", np.shape(image))
+            check_face_box(box, f"box {index} of the batch", np.shape(image))
             for index, (image, box) in enumerate(zip(images, boxes, strict=True))
         ],
         np.float64,
     ).reshape(-1, 4, 2)
+
+
+def check_face_box(box, name: str, image_shape: Sequence[int]) -> np.ndarray:
+    """`check_box`, and a side of at least MIN_FACE_SIDE pixels and at most MAX_FACE_RATIO
+    times the image's longer side."""
+    points = check_box(box, name, image_shape)
+    sides = points.max(0) - points.min(0)
+    longest = max(image_shape[:2])
+    if sides.min() < MIN_FACE_SIDE:
+        raise DataError(
+            name, f"box of {sides[1]:g}x{sides[0]:g} px: smaller than any face a model can "
+            f"see (at least {MIN_FACE_SIDE:g} px a side)",
+        )  # fmt: skip
+    if sides.max() > MAX_FACE_RATIO * longest:
+        raise DataError(
+            name, f"box of {sides[1]:g}x{sides[0]:g} px on a {longest}-px image: far larger "
+            f"than any face in it (at most {MAX_FACE_RATIO:g}x)",
+        )  # fmt: skip
+    return points

@@ -27,6 +27,19 @@ MIRROR_PERMUTATION_68 = np.array(
 
 MIRROR_RULES = ("corrected", "original")
 
+# The 68-point markup's contours as drawn by dlib and face-alignment: (first, last, closed).
+CONTOURS_68 = (
+    (0, 16, False),  # jaw
+    (17, 21, False),  # brows
+    (22, 26, False),
+    (27, 30, False),  # nose bridge
+    (31, 35, False),  # nostrils
+    (36, 41, True),  # eyes
+    (42, 47, True),
+    (48, 59, True),  # outer lips
+    (60, 67, True),  # inner lips
+)
+
 
 def mirror_landmarks(points, width, rule: str = "corrected") -> tf.Tensor:
     """Landmarks of the left-right mirrored image.

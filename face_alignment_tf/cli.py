@@ -1,18 +1,21 @@
-"""The `face-align` command line (also `python -m face_alignment_tf`).
+"""face-align: 68 facial landmarks for every face in photos, with a shipped model and a
+face detector; and exports of a model for other runtimes.
 
     face-align predict photo.jpg photos/ --output=landmarks/ [--model] [--detector] [--draw]
         [--mirror]
     face-align export --model=mobilenet-cascade-300w --format=tflite --output=exported/
 
-predict: images and folders (searched recursively for image files); one JSON per image
-(`<stem>.json`, folders' structure kept) holding its faces' boxes, scores and 68 landmarks
-as (y, x) pixels, and with --draw an annotated `<stem>.png`. A file that cannot be read is
-reported by name and the run goes on; the command then exits 1 listing every failure. An
-image without faces gives an empty list.
+predict: image files and folders (searched recursively; `face_alignment_tf.inputs` says
+which files are read and where each output goes: `<name>.json`, and with --draw
+`<name>.landmarks.png`, the folders' structure kept). Each JSON holds the image's faces'
+boxes, scores and 68 landmarks as (y, x) pixels. A file that cannot be read is reported by
+name and the run goes on; the command then exits 1 listing every failure. Usage errors
+(a bad --output, clashing outputs, no images) stop before the model loads, with exit 2.
+An image without faces gives an empty list. No input file is ever written.
 """
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,32 +23,26 @@ import numpy as np
 
 from data.errors import DataError
 from face_alignment_tf.export import FORMATS
-from face_alignment_tf.face_aligner import DEFAULT_DETECTOR, DEFAULT_MODEL
+from face_alignment_tf.face_aligner import (
+    DEFAULT_DETECT_MAX_SIDE,
+    DEFAULT_DETECTOR,
+    DEFAULT_MODEL,
+)
+from face_alignment_tf.inputs import (
+    DRAWING_SUFFIX,
+    RESULT_SUFFIX,
+    InputError,
+    find_inputs,
+)
+from face_alignment_tf.quiet import import_tensorflow_quietly
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".ppm",
-                  ".pgm", ".pbm"}  # fmt: skip
+DETECTORS = ("mtcnn", "opencv", "dlib-hog")
 POINT_ORDER = (
     "landmarks and box corners are (y, x) = (row, column) image pixels, 0-based, pixel "
     "centres at integer coordinates, of the upright image (EXIF orientation applied); "
     "landmarks in the iBUG 68-point order (0-16 jaw, 17-26 brows, 27-35 nose, 36-47 eyes, "
     "48-67 mouth); box corners clockwise from the top left"
 )
-
-
-def image_files(paths: list[str]) -> list[tuple[Path, Path]]:
-    """(image, its output stem relative to --output) for files and folders (recursive);
-    paths that do not exist are left out (`predict` reports them)."""
-    found = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            found += [
-                (path, path.relative_to(given).with_suffix(""))
-                for path in sorted(given.rglob("*"))
-                if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES
-            ]
-        elif given.exists():
-            found.append((given, Path(given.stem)))
-    return found
 
 
 def face_json(image_path: Path, faces, model: str, detector: str, shape) -> dict:
@@ -66,38 +63,67 @@ def face_json(image_path: Path, faces, model: str, detector: str, shape) -> dict
     }
 
 
+def writable_folder(path: str | Path) -> Path:
+    """`path` as a folder that exists and can be written (made if needed); DataError
+    naming it otherwise."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(folder, "exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DataError(folder, f"cannot create the folder: {error.strerror or error}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataError(folder, "the folder is not writable")
+    return folder
+
+
+def write_outputs(target: Path, record: dict, drawing: np.ndarray | None) -> None:
+    """The JSON (and the drawing) of one image, each written whole (a temporary file
+    renamed), through Python's file API (any file name the system allows)."""
+    from PIL import Image
+
+    from data.json_files import write_json_atomically
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomically(f"{target}{RESULT_SUFFIX}", record)
+    if drawing is not None:
+        path = Path(f"{target}{DRAWING_SUFFIX}")
+        partial = path.with_name(path.name + ".partial")
+        Image.fromarray(drawing).save(partial, format="PNG")
+        os.replace(partial, path)
+
+
 def predict(args: argparse.Namespace) -> int:
+    output = writable_folder(args.output)
+    found = find_inputs(args.paths, output)
+    for note in found.notes:
+        print(f"note: {note}", file=sys.stderr)
+    import_tensorflow_quietly()
     from data.images import load_image
-    from evaluation.drawing import PREDICTION, draw_landmarks
+    from evaluation.drawing import draw_faces
     from face_alignment_tf.face_aligner import FaceAligner
 
-    files = image_files(args.paths)
-    failures = [f"{path}: no such file or folder" for path in map(Path, args.paths)
-                if not path.exists()]  # fmt: skip
-    aligner = FaceAligner(args.model, args.detector, **({"mirror": True} if args.mirror else {}))
-    output, aligned = Path(args.output), 0
-    for index, (path, stem) in enumerate(files, start=1):
-        print(f"\r[{index}/{len(files)}] {path}", end="", file=sys.stderr, flush=True)
+    options = {"mirror": True} if args.mirror else {}
+    aligner = FaceAligner(args.model, args.detector, args.detect_max_side, **options)
+    failures, aligned, total = list(found.failures), 0, len(found.images)
+    show_progress = sys.stderr.isatty()
+    for index, (path, name) in enumerate(found.images, start=1):
+        if show_progress:
+            print(f"\r[{index}/{total}] {path}", end="", file=sys.stderr, flush=True)
         try:
             image = load_image(path)
-        except DataError as error:
-            failures.append(str(error))
+            faces = aligner.detect_and_align(image)
+            record = face_json(path, faces, str(args.model), args.detector, image.shape)
+            boxes = [(face.box, face.landmarks) for face in faces]
+            write_outputs(output / name, record, draw_faces(image, boxes) if args.draw else None)
+        except (DataError, OSError) as error:
+            failures.append(f"{path}: {error}" if not isinstance(error, DataError) else str(error))
             continue
-        faces = aligner.detect_and_align(image)
-        target = output / stem
-        target.parent.mkdir(parents=True, exist_ok=True)
-        record = face_json(path, faces, str(args.model), args.detector, image.shape)
-        target.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
-        if args.draw:
-            import cv2
-
-            shapes = [(face.landmarks, PREDICTION) for face in faces]
-            radius = max(1, round(max(image.shape[:2]) / 400))
-            drawn = draw_landmarks(image / 255.0, shapes, radius)
-            cv2.imwrite(str(target.with_suffix(".png")), drawn[..., ::-1])
         aligned += 1
-    print(file=sys.stderr)
-    print(f"{aligned} of {len(files)} images aligned into {output}")
+    if show_progress:
+        print(file=sys.stderr)
+    print(f"{aligned} of {total} images aligned into {output}")
     if failures:
         print(f"{len(failures)} failed:", *failures, sep="\n  ", file=sys.stderr)
         return 1
@@ -105,31 +131,54 @@ def predict(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from face_alignment_tf.export import export_model
+    from face_alignment_tf.export import empty_folder, export_model
 
+    empty_folder(args.output)
+    import_tensorflow_quietly()
     for path in export_model(args.model, args.format, args.output):
         print(path)
     return 0
 
 
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("face-alignment-tf")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="face-align", description=__doc__.split("\n\n")[0])
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    main = argparse.ArgumentParser(
+        prog="face-align", description=__doc__.split("\n\n")[0], formatter_class=formatter
+    )
+    main.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = main.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("predict", help="68 landmarks for every face of images")
+    run = commands.add_parser(
+        "predict", help="68 landmarks for every face of images",
+        description=__doc__.split("\n\n")[2], formatter_class=formatter,
+    )  # fmt: skip
     run.add_argument("paths", nargs="+", help="image files or folders (recursive)")
     run.add_argument("--output", required=True, help="folder for the JSON (and PNG) files")
     run.add_argument("--model", default=DEFAULT_MODEL, help="shipped model name or train_dir")
-    run.add_argument("--detector", default=DEFAULT_DETECTOR,
-                     choices=["mtcnn", "opencv", "dlib-hog"])  # fmt: skip
-    run.add_argument("--draw", action="store_true", help="also write annotated PNGs")
+    run.add_argument("--detector", default=DEFAULT_DETECTOR, choices=DETECTORS,
+                     help="face detector (its boxes are calibrated to the model's)")  # fmt: skip
+    run.add_argument("--detect_max_side", type=int, default=DEFAULT_DETECT_MAX_SIDE,
+                     help="detect on a copy at most this many pixels on its longer side "
+                     "(landmarks use the full image)")  # fmt: skip
+    run.add_argument("--draw", action="store_true",
+                     help="also write <name>.landmarks.png: box, points and contours")  # fmt: skip
     run.add_argument("--mirror", action="store_true",
-                     help="average with the mirrored face's points (slower; models that "
-                     "support it)")  # fmt: skip
+                     help="average with the mirrored face's points (twice the landmark "
+                     "time; models that support it)")  # fmt: skip
     run.set_defaults(function=predict)
-    out = commands.add_parser("export", help="write a model's networks for other runtimes")
+    out = commands.add_parser("export", help="write a model's networks for other runtimes",
+                              formatter_class=formatter)  # fmt: skip
     out.add_argument("--model", default=DEFAULT_MODEL, help="shipped model name or train_dir")
-    out.add_argument("--format", required=True, choices=sorted(FORMATS))
-    out.add_argument("--output", required=True, help="folder for the exported files")
+    out.add_argument("--format", required=True, choices=sorted(FORMATS), help="runtime format")
+    out.add_argument("--output", required=True, help="a new or empty folder for the files")
     out.set_defaults(function=export)
     return main
 
@@ -138,6 +187,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.function(args)
-    except (DataError, ValueError, ImportError, FileNotFoundError) as error:
+    except (DataError, InputError, ValueError, ImportError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

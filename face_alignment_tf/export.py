@@ -6,12 +6,24 @@ Each network the family can export (`ModelFamily.exportable_networks`: the Mobil
 stages, the hourglass network; MDM not yet: its patch op and recurrence) is written as
 `<output>/<stem><suffix>` with Keras 3's `model.export` (TFLite: `format="litert"`;
 `TFLiteConverter.from_keras_model` fails under Keras 3), float32, batch 1 for TFLite
-and any batch otherwise, plus `export.json` saying what each input and output holds.
-ONNX needs tf2onnx (`pip install 'face-alignment-tf[onnx]'`).
+and any batch otherwise, plus `export.json` saying what each input and output holds (its
+shape with the batch as exported, and for ONNX the tensor names) and the model's detector
+calibrations (`face_alignment_tf.calibration`: how to turn a detector's box into the box
+the first network's crop is made from). The output folder must be new or empty, so that
+one folder holds one export. ONNX needs tf2onnx (`pip install 'face-alignment-tf[onnx]'`).
 """
 
+import dataclasses
 import json
 from pathlib import Path
+
+from data.errors import DataError
+from face_alignment_tf.calibration import read_calibrations
+
+CALIBRATION_RULE = (
+    "a detector box with centre c and size (h, w), (y, x): centre' = c + offset * (h, w), "
+    "size' = scale * (h, w); the result is the face box the first network's crop is made from"
+)
 
 # format -> (Keras export format, file suffix, fixed batch size or None)
 FORMATS = {
@@ -36,13 +48,12 @@ def export_model(model: str | Path, export_format: str, output: str | Path) -> l
         except ImportError:
             raise ImportError("ONNX export needs tf2onnx: pip install "
                               "'face-alignment-tf[onnx]'") from None  # fmt: skip
-    _, trained = load_model(model)
+    output = empty_folder(output)
+    model_dir, trained = load_model(model)
     networks = trained.family.exportable_networks(trained.model)
     if not networks:
         raise ValueError(f"{model}: {trained.display_name} models cannot be exported yet")
     keras_format, suffix, batch = FORMATS[export_format]
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
     written, described = [], {}
     for stem, exportable in networks.items():
         path = output / f"{stem}{suffix}"
@@ -51,13 +62,49 @@ def export_model(model: str | Path, export_format: str, output: str | Path) -> l
             str(path), format=keras_format, input_signature=signature, verbose=False
         )
         written.append(path)
-        described[path.name] = exportable.description
+        described[path.name] = {
+            "description": exportable.description,
+            "input_shape": [batch, *exportable.input_shape],  # None: any batch
+            **(onnx_tensor_names(path) if export_format == "onnx" else {}),
+        }
+    calibrations = {
+        detector: dataclasses.asdict(fit) for detector, fit in read_calibrations(model_dir).items()
+    }
     manifest = {
         "model": str(model),
         "family": trained.family.name,
         "checkpoint": Path(trained.checkpoint_path).name,
         "format": export_format,
         "files": described,
+        "detector_calibrations": calibrations,
+        "calibration_rule": CALIBRATION_RULE,
     }
     (output / "export.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return written
+
+
+def empty_folder(path: str | Path) -> Path:
+    """`path` as a new or empty folder; DataError naming it when it is a file, holds
+    files already, or cannot be made."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(folder, "exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise DataError(folder, "is not empty: export into a new or empty folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DataError(folder, f"cannot create the folder: {error.strerror or error}") from None
+    return folder
+
+
+def onnx_tensor_names(path: Path) -> dict[str, list[str]]:
+    """The input and output tensor names of an ONNX file (what a runtime feeds and reads)."""
+    import onnx
+
+    graph = onnx.load(str(path), load_external_data=False).graph
+    initialisers = {tensor.name for tensor in graph.initializer}
+    return {
+        "input_names": [t.name for t in graph.input if t.name not in initialisers],
+        "output_names": [t.name for t in graph.output],
+    }

@@ -8,20 +8,28 @@
 Landmarks are (y, x) = (row, column) image pixels, 0-based, pixel centres at integers, in
 the iBUG 68-point order. Detector boxes are mapped into the box convention the model was
 trained with by the calibration stored with it (`face_alignment_tf.calibration`).
+
+Images are paths (str, Path or bytes), arrays (or nested lists of numbers), or `PIL.Image`s,
+one at a time or in a list or tuple; a list of them is read and detected one image at a
+time, so memory holds one photo. Detection runs on a copy whose longer side is at most
+`detect_max_side` pixels (faces stay far above the detectors' smallest), the landmarks on
+the full-resolution image.
 """
 
 import dataclasses
+import os
 from pathlib import Path
 
 import numpy as np
 from absl import logging
 
-from data.images import as_rgb_uint8, load_image
+from data.images import as_rgb_uint8, load_image, pil_pixels
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.detectors import corner_array, make_detector
 
 DEFAULT_MODEL = "mobilenet-cascade-300w"
 DEFAULT_DETECTOR = "mtcnn"
+DEFAULT_DETECT_MAX_SIDE = 1280
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,10 +58,13 @@ def load_model(model: str | Path):
 
 
 def box_corners(boxes) -> np.ndarray:
-    """Boxes as [N, 4, 2] (y, x) corners, or [N, 4] (y0, x0, y1, x1) -> [N, 4, 2] corners."""
+    """Boxes as [N, 4, 2] (y, x) corners, or [N, 4] (y0, x0, y1, x1) -> [N, 4, 2] corners;
+    one box, [4, 2] corners or [4] sides, is one face."""
     boxes = np.asarray(boxes, np.float64)
     if boxes.size == 0:
         return boxes.reshape(0, 4, 2)
+    if boxes.shape in ((4, 2), (4,)):
+        boxes = boxes[None]
     if boxes.ndim == 2 and boxes.shape[1] == 4:
         return corner_array(*boxes.T)
     if boxes.ndim == 3 and boxes.shape[2] == 2:
@@ -63,27 +74,60 @@ def box_corners(boxes) -> np.ndarray:
 
 
 def is_one_image(images) -> bool:
-    """A path or one array, rather than a sequence of them."""
-    return isinstance(images, str | Path) or (
-        isinstance(images, np.ndarray) and images.ndim in (2, 3)
-    )
+    """A path, a PIL image or one array (nested lists of numbers too), rather than a
+    sequence of them."""
+    if isinstance(images, str | bytes | Path | np.ndarray) or hasattr(images, "getpixel"):
+        return not isinstance(images, np.ndarray) or images.ndim in (2, 3)
+    if isinstance(images, list | tuple) and images and isinstance(images[0], list | tuple):
+        first = images[0][0] if images[0] else None
+        return isinstance(first, int | float | np.number | list | tuple)
+    return False
+
+
+def read_pixels(image, name: str) -> np.ndarray:
+    """uint8 [H, W, 3] RGB of one image as FaceAligner takes it (module docstring)."""
+    if isinstance(image, bytes):
+        image = os.fsdecode(image)
+    if isinstance(image, str | Path):
+        return load_image(image)
+    if hasattr(image, "getpixel"):  # a PIL.Image
+        return pil_pixels(image, name)
+    return as_rgb_uint8(image, name)
+
+
+def detection_copy(image: np.ndarray, max_side: int | None) -> tuple[np.ndarray, float]:
+    """(the image scaled down, area-averaged, so that its longer side is at most
+    `max_side` (None: as it is), that copy's scale relative to the image)."""
+    import cv2
+
+    longest = max(image.shape[:2])
+    if max_side is None or longest <= max_side:
+        return image, 1.0
+    scale = max_side / longest
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
 
 
 class FaceAligner:
     """Landmarks of faces in photos.
 
     model: a shipped model's name (`face_alignment_tf.available_models()`) or any family's
-      train_dir; detector: 'mtcnn', 'opencv', 'dlib-hog' or None (boxes always given).
-      `aligner_options` go to the family's aligner (e.g. runtime='keras').
-    Images: paths, or arrays (grey / RGB / RGBA; values as `data.images` reads them).
+      train_dir; detector: 'mtcnn', 'opencv', 'dlib-hog' or None (boxes always given);
+      detect_max_side: the longest side detection sees (None: full resolution).
+      `aligner_options` go to the family's aligner (e.g. runtime='keras', mirror=True).
+    Images: as in the module docstring (values as `data.images` reads them).
     """
 
     def __init__(
         self,
         model: str | Path = DEFAULT_MODEL,
         detector: str | None = DEFAULT_DETECTOR,
+        detect_max_side: int | None = DEFAULT_DETECT_MAX_SIDE,
         **aligner_options,
     ):
+        if detect_max_side is not None and detect_max_side < 32:
+            raise ValueError(f"detect_max_side must be at least 32 or None, got {detect_max_side}")
+        self.detect_max_side = detect_max_side
         self.model_dir, self.trained = load_model(model)
         self.landmarker = self.trained.aligner(**aligner_options)
         self.detector_name = detector
@@ -108,29 +152,33 @@ class FaceAligner:
         return self.landmarker.predict(pixels, corners)
 
     def detect_and_align(self, images) -> list[Face] | list[list[Face]]:
-        """The faces of one image (a list of Face), or of each image of a sequence."""
+        """The faces of one image (a list of Face), or of each image of a sequence (read,
+        detected and aligned one at a time; an empty sequence gives [])."""
         if self.detector is None:
             raise ValueError("this FaceAligner has no detector: use align(images, boxes)")
-        pixels = self._pixels(images)
-        detections = [self.detector.detect(image) for image in pixels]
-        owners = np.concatenate([np.full(len(b), i) for i, (b, _) in enumerate(detections)])
-        boxes = np.concatenate([b for b, _ in detections]).reshape(-1, 4, 2)
-        scores = np.concatenate([s for _, s in detections])
-        landmarks = np.zeros((0, 68, 2), np.float32)
-        if len(boxes):
-            landmarks = self.landmarker.predict(
-                [pixels[int(i)] for i in owners], self.calibration.apply(boxes)
-            )
-        faces = [
-            [Face(boxes[j], float(scores[j]), landmarks[j]) for j in np.flatnonzero(owners == i)]
-            for i in range(len(pixels))
+        if is_one_image(images):
+            return self._faces(read_pixels(images, "image"))
+        return [
+            self._faces(read_pixels(image, f"image {index}")) for index, image in enumerate(images)
         ]
-        return faces[0] if is_one_image(images) else faces
+
+    def detect(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The detector's (boxes [n, 4, 2] (y, x) in `pixels`' frame, scores [n]) on the
+        detection copy (`detect_max_side`)."""
+        copy, scale = detection_copy(pixels, self.detect_max_side)
+        boxes, scores = self.detector.detect(copy)
+        return np.asarray(boxes, np.float64).reshape(-1, 4, 2) / scale, scores
+
+    def _faces(self, pixels: np.ndarray) -> list[Face]:
+        boxes, scores = self.detect(pixels)
+        if not len(boxes):
+            return []
+        landmarks = self.landmarker.predict([pixels] * len(boxes), self.calibration.apply(boxes))
+        return [Face(box, float(score), points)
+                for box, score, points in zip(boxes, scores, landmarks, strict=True)]  # fmt: skip
 
     @staticmethod
     def _pixels(images) -> list[np.ndarray]:
-        batch = [images] if is_one_image(images) else list(images)
-        return [
-            load_image(image) if isinstance(image, str | Path) else as_rgb_uint8(image)
-            for image in batch
-        ]
+        if is_one_image(images):
+            return [read_pixels(images, "image")]
+        return [read_pixels(image, f"image {index}") for index, image in enumerate(images)]

@@ -3,29 +3,40 @@
     python -m face_alignment_tf.score_predictions --predictions=build/demo/shipped \
         --datasets='build/demo/faces/faces/*'
 
-For each annotated image (`<stem>.pts` beside it) the prediction JSON of the same stem is
-read and the detected face whose box overlaps the ground truth's bounding box most
+For each annotated image (`<stem>.pts` beside it) the prediction JSON under --predictions
+whose "image" is that file is read and the detected face whose box overlaps the ground
+truth's bounding box most
 (IoU >= 0.3, `detectors.matching_box`) is scored; an image without such a face is listed
 as missed. Prints one line per image and the mean.
 """
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
-from data.discovery import discover_faces
 from face_alignment_tf.detectors import matching_index
+
+
+def predicted_faces(predictions: str | Path) -> dict[str, list[dict]]:
+    """{real path of the image: its faces} of every prediction JSON below `predictions`."""
+    found = {}
+    for path in Path(predictions).rglob("*.json"):
+        record = json.loads(path.read_text())
+        if isinstance(record, dict) and "image" in record and "faces" in record:
+            found[os.path.realpath(record["image"])] = record["faces"]
+    return found
 
 
 def score_predictions(predictions: str | Path, datasets: str) -> dict[str, float | None]:
     """{image path: NME of its matched face, or None when no face matched}."""
+    from data.discovery import discover_faces
     from evaluation.metrics import normalised_mean_error
 
-    scores = {}
+    scores, predicted = {}, predicted_faces(predictions)
     for record in discover_faces(datasets, boxes="landmarks"):
-        path = Path(predictions) / f"{Path(record.image_path).stem}.json"
-        faces = json.loads(path.read_text())["faces"] if path.is_file() else []
+        faces = predicted.get(os.path.realpath(record.image_path), [])
         boxes = np.asarray([face["box"] for face in faces], np.float64).reshape(-1, 4, 2)
         index = matching_index(boxes, record.box)  # the ground truth's bounding box
         if index is None:
@@ -47,6 +58,9 @@ if __name__ == "__main__":
 
     def main(argv):
         del argv
+        from face_alignment_tf.quiet import import_tensorflow_quietly
+
+        import_tensorflow_quietly()
         scores = score_predictions(flags.FLAGS.predictions, flags.FLAGS.datasets)
         for image, error in scores.items():
             print(f"{image}: " + ("no face found" if error is None else f"NME {100 * error:.2f} %"))

@@ -35,11 +35,12 @@ def test_predict_writes_json_and_drawings_and_names_every_failure(
     assert "broken.jpg: cannot read image" in result.stderr
     assert "missing.png: no such file or folder" in result.stderr
     assert "5 of 6 images aligned" in result.stdout  # 4 faces, broken, blank
-    blank = json.loads((output / "blank.json").read_text())
+    blank = json.loads((output / "blank.png.json").read_text())
     assert blank["faces"] == [] and blank["image_size"] == {"height": 100, "width": 120}
     written = sorted(p.name for p in output.glob("*.json"))
-    assert len(written) == 5 and "broken.json" not in written
-    found = [json.loads(p.read_text()) for p in output.glob("*.json") if p.name != "blank.json"]
+    assert len(written) == 5 and "broken.jpg.json" not in written
+    found = [json.loads(p.read_text()) for p in output.glob("*.json")
+             if p.name != "blank.png.json"]  # fmt: skip
     faces = [face for record in found for face in record["faces"]]
     assert faces and all(np.shape(face["landmarks"]) == (68, 2) for face in faces)
     assert "(y, x)" in found[0]["point_order"] and found[0]["detector"] == "opencv"
@@ -54,12 +55,12 @@ def test_predict_writes_json_and_drawings_and_names_every_failure(
         if error is None:
             continue
         truth = read_pts(Path(image).with_suffix(".pts"))
-        record = json.loads((output / f"{Path(image).stem}.json").read_text())
+        record = json.loads((output / f"{Path(image).name}.json").read_text())
         truth_box = np.array(corners(*truth.min(0), *truth.max(0)))
         face = max(record["faces"], key=lambda f: iou(np.asarray(f["box"]), truth_box))
         by_hand = np.linalg.norm(np.asarray(face["landmarks"]) - truth, axis=1).mean()
         assert error == pytest.approx(by_hand / np.linalg.norm(truth[36] - truth[45]), rel=1e-4)
-    drawn = cv2.imread(str(output / f"{Path(found[0]['image']).stem}.png"))
+    drawn = cv2.imread(str(output / f"{Path(found[0]['image']).name}.landmarks.png"))
     assert drawn is not None and drawn.shape[:2] == (
         found[0]["image_size"]["height"],
         found[0]["image_size"]["width"],
@@ -76,7 +77,9 @@ def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
     suffix = {"saved_model": "", "tflite": ".tflite", "onnx": ".onnx"}[export_format]
     assert [p.name for p in written] == [f"stage_1{suffix}"]
     manifest = json.loads((tmp_path / "exported" / "export.json").read_text())
-    assert "[x0..x67, y0..y67]" in manifest["files"][written[0].name]
+    described = manifest["files"][written[0].name]
+    assert "[x0..x67, y0..y67]" in described["description"]
+    assert described["input_shape"] == [1 if export_format == "tflite" else None, 64, 64, 3]
     crops = np.random.default_rng(0).uniform(0, 255, (1, 64, 64, 3)).astype(np.float32)
     expected = load_trained_model(config.train_dir).model.stage_1(crops).numpy()
     if export_format == "saved_model":
@@ -96,7 +99,9 @@ def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
         import onnxruntime
 
         session = onnxruntime.InferenceSession(str(written[0]))
-        exported = session.run(None, {session.get_inputs()[0].name: crops})[0]
+        assert described["input_names"] == [session.get_inputs()[0].name]
+        assert described["output_names"] == [session.get_outputs()[0].name]
+        exported = session.run(None, {described["input_names"][0]: crops})[0]
     # 1e-4 absolute or relative: XNNPACK and ONNX Runtime sum in another order than TF
     # (float32 sums over 1,024 features: a few 1e-5 apart, run to run).
     np.testing.assert_allclose(exported, expected, rtol=1e-4, atol=1e-4)
