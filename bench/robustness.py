@@ -46,6 +46,8 @@ def define_flags() -> None:
     )
     flags.DEFINE_string("plot", None, "Where the failure-rate plot goes (PNG).")
     flags.DEFINE_boolean("dlib", True, "Benchmark dlib's ERT too (needs the [bench] extra).")
+    flags.DEFINE_list("mirror_models", [], "Models (of --model_dirs or the default) also run "
+                      "with mirror averaging, as a row of their own.")  # fmt: skip
 
 
 def nme(prediction: np.ndarray, landmarks: np.ndarray) -> float:
@@ -96,17 +98,20 @@ def detected_errors(detect: Detect, faces, seed: int, every: int) -> dict[str, d
     return results
 
 
-def model_predictors(models: list[str]) -> list[tuple[str, Predict]]:
-    """(name, predict) of each model (shipped names or train_dirs), each folder once."""
+def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[str, Predict]]:
+    """(name, predict) of each model (shipped names or train_dirs), each folder once; those
+    in `mirrored` a second time with mirror averaging."""
     predictors, seen = [], set()
     for model in models:
-        aligner = FaceAligner(model, detector=None)
-        folder = Path(aligner.model_dir).resolve()
+        folder = Path(FaceAligner(model, detector=None).model_dir).resolve()
         if folder in seen:
             continue
         seen.add(folder)
-        name = f"{aligner.trained.display_name} ({folder.name})"
-        predictors.append((name, lambda image, box, a=aligner: a.align(image, box[None])[0]))
+        for mirror in (False, True) if model in mirrored else (False,):
+            aligner = FaceAligner(model, detector=None, **({"mirror": True} if mirror else {}))
+            name = f"{aligner.trained.display_name} ({folder.name})"
+            name += " + mirror averaging" if mirror else ""
+            predictors.append((name, lambda image, box, a=aligner: a.align(image, box[None])[0]))
     return predictors
 
 
@@ -187,7 +192,8 @@ def save_failure_plot(tables: dict[str, dict[str, dict[str, float]]], path: Path
 def robustness_report(work: Path) -> str:
     faces = faces_of(FLAGS.datasets, FLAGS.bbs_dir)
     methods: list[tuple[str, Callable[[], dict]]] = []
-    for name, predict in model_predictors([DEFAULT_MODEL, *FLAGS.model_dirs]):
+    for name, predict in model_predictors([DEFAULT_MODEL, *FLAGS.model_dirs],
+                                          FLAGS.mirror_models):  # fmt: skip
         methods.append(
             (f"{name}, given boxes", lambda p=predict: boxed_errors(p, faces, FLAGS.seed))
         )

@@ -73,10 +73,25 @@ def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
     from families import load_trained_model
 
     config, _ = smoke_run("mobilenet")
-    written = export_model(config.train_dir, export_format, tmp_path / "exported")
+    model_dir = config.train_dir
+    if export_format == "tflite":  # a model with a detector calibration: it comes along
+        import shutil
+
+        from face_alignment_tf.calibration import CALIBRATION_FILE
+
+        model_dir = tmp_path / "calibrated"
+        shutil.copytree(config.train_dir, model_dir, ignore=shutil.ignore_patterns("records"))
+        fit = {"offset": [0.1, -0.02], "scale": [1.3, 1.1], "faces": 4, "missed": 0}
+        (model_dir / CALIBRATION_FILE).write_text(json.dumps({"mtcnn": fit}))
+    written = export_model(model_dir, export_format, tmp_path / "exported")
     suffix = {"saved_model": "", "tflite": ".tflite", "onnx": ".onnx"}[export_format]
     assert [p.name for p in written] == [f"stage_1{suffix}"]
     manifest = json.loads((tmp_path / "exported" / "export.json").read_text())
+    if export_format == "tflite":
+        assert manifest["detector_calibrations"] == {
+            "mtcnn": {"offset": [0.1, -0.02], "scale": [1.3, 1.1]}
+        }
+        assert "centre' = c + offset" in manifest["calibration_rule"]
     described = manifest["files"][written[0].name]
     assert "[x0..x67, y0..y67]" in described["description"]
     assert described["input_shape"] == [1 if export_format == "tflite" else None, 64, 64, 3]
