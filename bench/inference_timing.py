@@ -33,6 +33,7 @@ def define_flags() -> None:
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("bbs_dir", None, "300-W boxes root (default: nearest bbs/).")
     flags.DEFINE_string("runtime", None, "The aligner's runtime, for families with several.")
+    flags.DEFINE_boolean("mirror", False, "The aligner's mirror averaging (families with it).")
     flags.DEFINE_integer("faces", 32, "Faces to time on; also the large batch size.")
     flags.DEFINE_integer("batch1_passes", 2, "Timed passes over the faces one at a time.")
     flags.DEFINE_integer("batch_calls", 5, "Timed calls on all the faces at once.")
@@ -54,7 +55,7 @@ def current_rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def load_landmarker(method: str, runtime: str | None = None):
+def load_landmarker(method: str, runtime: str | None = None, mirror: bool = False):
     """predict(images, boxes) -> [N, 68, 2] for the method."""
     if method == "dlib":
         from bench.dlib_peer import DlibLandmarker
@@ -65,7 +66,8 @@ def load_landmarker(method: str, runtime: str | None = None):
         )
     from families import load_aligner
 
-    return load_aligner(method, **({"runtime": runtime} if runtime else {})).predict
+    options = {"runtime": runtime} if runtime else {}
+    return load_aligner(method, **options, **({"mirror": True} if mirror else {})).predict
 
 
 def timed(function, *arguments) -> float:
@@ -89,7 +91,7 @@ def main(argv: list[str]) -> None:
     rss_after_imports = current_rss_mb()
 
     start = time.perf_counter()
-    predict = load_landmarker(FLAGS.method, FLAGS.runtime)
+    predict = load_landmarker(FLAGS.method, FLAGS.runtime, FLAGS.mirror)
     load_seconds = time.perf_counter() - start
     first_call = timed(predict, images[:1], boxes[:1])
     for index in range(len(images)):  # warm-up: every face size once
