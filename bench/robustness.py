@@ -9,7 +9,8 @@ seeds: the same inputs in every run). Given boxes: each model (the shipped defau
 first, then --model_dirs) and dlib's ERT predict from the perturbed image and box
 (the 300-W box, moved with the pixels). With --detector_every=k (0: off), every k-th face
 also goes through each system's own detector on the pixel-moving perturbations: the
-shipped default's `FaceAligner()` (MTCNN, calibrated boxes) and dlib's HOG + ERT, a face
+front door of each model (`FaceAligner(model)`: MTCNN on the bounded copy, the model's
+calibrated boxes; MTCNN runs once per image for all models) and dlib's HOG + ERT, a face
 missed counting as a failure. Inter-ocular NME; mean / median, failure rate (> 0.08) and
 AUC@0.08 per perturbation. Prints Markdown, saves the failure-rate plot (--plot) and the
 per-face errors as JSON under --work_dir.
@@ -32,11 +33,12 @@ from data.images import load_image
 from evaluation.metrics import FAILURE_THRESHOLD, normalised_mean_error
 from evaluation.report import summarise
 from face_alignment_tf.detectors import DlibHogDetector, matching_index
-from face_alignment_tf.face_aligner import DEFAULT_MODEL, FaceAligner
+from face_alignment_tf.face_aligner import DEFAULT_DETECTOR, DEFAULT_MODEL, FaceAligner
 
 FLAGS = flags.FLAGS
 Predict = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (image, box [4, 2]) -> [68, 2]
-Detect = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # image -> (boxes, points)
+# image -> (boxes [n, 4, 2], {method: points [n, 68, 2]})
+Detect = Callable[[np.ndarray], tuple[np.ndarray, dict]]
 
 
 def define_flags() -> None:
@@ -82,19 +84,21 @@ def boxed_errors(predict: Predict, faces, seed: int) -> dict[str, dict[str, floa
     }
 
 
-def detected_errors(detect: Detect, faces, seed: int, every: int) -> dict[str, dict[str, float]]:
-    """{perturbation: {path: NME, inf when the face is missed}} of a detector pipeline on
-    the perturbations that move pixels; the face is the detection overlapping its box."""
+def detected_errors(detect: Detect, faces, seed: int, every: int) -> dict[str, dict]:
+    """{method: {perturbation: {path: NME, inf when the face is missed}}} of detector
+    pipelines sharing one detector (`detect(image) -> (boxes [n, 4, 2], {method: points
+    [n, 68, 2]})`) on the perturbations that move pixels; the face is the detection
+    overlapping its box."""
     results = {}
     for index, perturbation in enumerate(PERTURBATIONS):
         if not perturbation.moves_pixels:
             continue
-        results[perturbation.name] = {}
         for path, image, landmarks, box in perturbed_faces(faces, index, seed, every):
             boxes, points = detect(image)
             match = matching_index(boxes, box)
-            error = np.inf if match is None else nme(points[match], landmarks)
-            results[perturbation.name][path] = error
+            for method, predicted in points.items():
+                error = np.inf if match is None else nme(predicted[match], landmarks)
+                results.setdefault(method, {}).setdefault(perturbation.name, {})[path] = error
     return results
 
 
@@ -115,24 +119,32 @@ def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[
     return predictors
 
 
-def shipped_pipeline() -> tuple[str, Detect]:
-    aligner = FaceAligner()
+def mtcnn_pipelines(models: list[str]) -> Detect:
+    """The front door's pipeline of each model (MTCNN on the bounded copy, the model's
+    calibration, its aligner), detecting once per image for all of them."""
+    aligners = {}
+    for model in models:
+        aligner = FaceAligner(model, detector=DEFAULT_DETECTOR)
+        name = f"{aligner.trained.display_name} ({Path(str(aligner.model_dir)).name})"
+        aligners.setdefault(f"{name}, MTCNN calibrated", aligner)
+    first = next(iter(aligners.values()))
 
     def detect(image):
-        faces = aligner.detect_and_align(image)
-        return np.array([f.box for f in faces]).reshape(-1, 4, 2), [f.landmarks for f in faces]
+        boxes, _ = first.detect(image)
+        return boxes, {name: a.align_detections(image, boxes) for name, a in aligners.items()}
 
-    return f"FaceAligner() ({DEFAULT_MODEL}, {aligner.detector_name}, calibrated)", detect
+    return detect
 
 
-def dlib_pipeline(landmarker: DlibLandmarker) -> tuple[str, Detect]:
+def dlib_pipeline(landmarker: DlibLandmarker) -> Detect:
     detector = DlibHogDetector(upsample=1)
 
     def detect(image):
         boxes, _ = detector.detect(image)
-        return boxes, [landmarker.predict(image, box) for box in boxes]
+        points = [landmarker.predict(image, box) for box in boxes]
+        return boxes, {"dlib HOG (upsample 1) + ERT": points}
 
-    return "dlib HOG (upsample 1) + ERT", detect
+    return detect
 
 
 def summary_rows(errors: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -202,20 +214,25 @@ def robustness_report(work: Path) -> str:
         methods.append(("dlib ERT, given boxes",
                         lambda: boxed_errors(landmarker.predict, faces, FLAGS.seed)))  # fmt: skip
     if FLAGS.detector_every:
-        pipelines = [shipped_pipeline()] + ([dlib_pipeline(landmarker)] if landmarker else [])
-        for name, detect in pipelines:
-            methods.append((f"{name}, own detector, every {FLAGS.detector_every}th face",
-                            lambda d=detect: detected_errors(d, faces, FLAGS.seed,
-                                                             FLAGS.detector_every)))  # fmt: skip
+        every = FLAGS.detector_every
+        pipelines = [mtcnn_pipelines([DEFAULT_MODEL, *FLAGS.model_dirs])]
+        pipelines += [dlib_pipeline(landmarker)] if landmarker else []
+        for detect in pipelines:
+            methods.append(("", lambda d=detect: detected_errors(d, faces, FLAGS.seed, every)))
     tables, lines = {}, []
     work.mkdir(parents=True, exist_ok=True)
     for name, run in methods:
         started = time.time()
-        errors = run()
-        tables[name] = summary_rows(errors)
-        lines += markdown_table(f"{name} ({time.time() - started:.0f} s)", tables[name])
-        slug = "".join(c if c.isalnum() else "-" for c in name)[:80]
-        (work / f"robustness-{slug}.json").write_text(json.dumps(errors, allow_nan=True))
+        # Detector pipelines give several methods at once; given-box runs one.
+        results = {name: run()} if name else {
+            f"{method}, own detector, 1 face in {FLAGS.detector_every}": errors
+            for method, errors in run().items()
+        }  # fmt: skip
+        for method, errors in results.items():
+            tables[method] = summary_rows(errors)
+            lines += markdown_table(f"{method} ({time.time() - started:.0f} s)", tables[method])
+            slug = "".join(c if c.isalnum() else "-" for c in method)[:80]
+            (work / f"robustness-{slug}.json").write_text(json.dumps(errors, allow_nan=True))
     if FLAGS.plot:
         save_failure_plot(tables, Path(FLAGS.plot))
         lines += [f"![Failure rate by perturbation]({FLAGS.plot})", ""]

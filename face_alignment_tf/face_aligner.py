@@ -169,11 +169,18 @@ class FaceAligner:
         boxes, scores = self.detector.detect(copy)
         return np.asarray(boxes, np.float64).reshape(-1, 4, 2) / scale, scores
 
+    def align_detections(self, pixels: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+        """Landmarks [n, 68, 2] (y, x) of the detector's boxes [n, 4, 2] on `pixels`, each
+        box mapped by the model's calibration for this detector first."""
+        if not len(boxes):
+            return np.zeros((0, 68, 2), np.float32)
+        return self.landmarker.predict([pixels] * len(boxes), self.calibration.apply(boxes))
+
     def _faces(self, pixels: np.ndarray) -> list[Face]:
         boxes, scores = self.detect(pixels)
         if not len(boxes):
             return []
-        landmarks = self.landmarker.predict([pixels] * len(boxes), self.calibration.apply(boxes))
+        landmarks = self.align_detections(pixels, boxes)
         return [Face(box, float(score), points)
                 for box, score, points in zip(boxes, scores, landmarks, strict=True)]  # fmt: skip
 

@@ -27,12 +27,14 @@ def test_detector_pipelines_see_the_pixel_perturbations_and_misses():
     def detect(pixels):
         calls.append(pixels.shape)
         if pixels.shape != image.shape:  # rotated canvases: "missed"
-            return np.zeros((0, 4, 2)), []
-        return box[None], [landmarks]
+            return np.zeros((0, 4, 2)), {"exact": [], "shifted": []}
+        return box[None], {"exact": [landmarks], "shifted": [landmarks + 100]}
 
-    errors = detected_errors(detect, faces, seed=0, every=1)
+    results = detected_errors(detect, faces, seed=0, every=1)
     moving = [p.name for p in PERTURBATIONS if p.moves_pixels]
+    assert len(calls) == 2 * len(moving)  # one detection per image for both methods
+    errors = results["exact"]
     assert list(errors) == moving and "box shift 10 %" not in errors
-    assert len(calls) == 2 * len(moving)
     assert errors["rotation 30°"] == {"a.jpg": math.inf, "b.jpg": math.inf}
     assert errors["greyscale"] == {"a.jpg": 0.0, "b.jpg": 0.0}
+    assert results["shifted"]["greyscale"]["a.jpg"] > 1
