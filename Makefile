@@ -66,7 +66,7 @@ demo: build
 # section) on 300-W, with the checkpoints of these runs where they exist.
 BENCH_DATA ?= ../shared/data/300w
 # Train_dirs of any model family; those with a model.json are benchmarked.
-MODEL_DIRS ?= runs/mdm-300w runs/hg2-final face_alignment_tf/models/mobilenet-cascade-300w \
+MODEL_DIRS ?= runs/mdm-300w runs/hg2-final face_alignment_tf/models/mobilenet-photo-cascade-300w \
 	runs/shapenet runs/shapenet-mnv2
 BENCH_INSTALLED := $(VENV)/.bench-installed
 comma := ,

@@ -3,7 +3,7 @@ face detector; and exports of a model for other runtimes.
 
     face-align predict photo.jpg photos/ --output=landmarks/ [--model] [--detector] [--draw]
         [--mirror]
-    face-align export --model=mobilenet-cascade-300w --format=tflite --output=exported/
+    face-align export --model=mobilenet-photo-cascade-300w --format=tflite --output=exported/
 
 predict: image files and folders (searched recursively; `face_alignment_tf.inputs` says
 which files are read and where each output goes: `<name>.json`, and with --draw

@@ -1,6 +1,6 @@
 """Exports a model's networks for other runtimes: SavedModel, TFLite (LiteRT), ONNX.
 
-    face-align export --model=mobilenet-cascade-300w --format=tflite --output=exported/
+    face-align export --model=mobilenet-photo-cascade-300w --format=tflite --output=exported/
 
 Each network the family can export (`ModelFamily.exportable_networks`: the MobileNetV2
 stages, the hourglass network; MDM not yet: its patch op and recurrence) is written as

@@ -27,7 +27,7 @@ from data.images import as_rgb_uint8, load_image, pil_pixels
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.detectors import corner_array, make_detector
 
-DEFAULT_MODEL = "mobilenet-cascade-300w"
+DEFAULT_MODEL = "mobilenet-photo-cascade-300w"
 DEFAULT_DETECTOR = "mtcnn"
 DEFAULT_DETECT_MAX_SIDE = 1280
 

@@ -3,7 +3,7 @@ MANIFEST.json: how it was trained (commands, commit, data, date), what it scored
 sha256 of every file. Loading by name verifies every hash first.
 
     python -m face_alignment_tf.pretrained --train_dir=runs/mobilenet-s2 \
-        --name=mobilenet-cascade-300w --manifest_json=notes.json
+        --name=mobilenet-photo-cascade-300w --manifest_json=notes.json
 
 packages a train_dir's latest checkpoint (weights only, no optimiser state), its
 model.json, its detector calibrations (calibration.json) and the family's converted
