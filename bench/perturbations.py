@@ -26,7 +26,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from data.geometry import opencv_affine
+from data.geometry import map_points, opencv_affine
 from data.landmarks import OUTER_EYE_CORNERS
 from face_alignment_tf.detectors import corner_array
 
@@ -40,11 +40,6 @@ class Perturbation:
     name: str
     apply: Apply
     moves_pixels: bool = True  # False: only the box changes (the detector rows skip these)
-
-
-def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Points [N, 2] (y, x) through a 3x3 affine on (y, x, 1)."""
-    return points @ matrix[:2, :2].T + matrix[:2, 2]
 
 
 def upright_box(centre: np.ndarray, size: np.ndarray) -> np.ndarray:

@@ -107,15 +107,17 @@ def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[
     in `mirrored` a second time with mirror averaging."""
     predictors, seen = [], set()
     for model in models:
-        folder = Path(FaceAligner(model, detector=None).model_dir).resolve()
+        aligner = FaceAligner(model, detector=None)
+        folder = Path(aligner.model_dir).resolve()
         if folder in seen:
             continue
         seen.add(folder)
-        for mirror in (False, True) if model in mirrored else (False,):
-            aligner = FaceAligner(model, detector=None, **({"mirror": True} if mirror else {}))
-            name = f"{aligner.trained.display_name} ({folder.name})"
-            name += " + mirror averaging" if mirror else ""
-            predictors.append((name, lambda image, box, a=aligner: a.align(image, box[None])[0]))
+        name = f"{aligner.trained.display_name} ({folder.name})"
+        variants = [(name, aligner)]
+        if model in mirrored:
+            variants.append((f"{name} + mirror averaging", FaceAligner(model, None, mirror=True)))
+        for label, each in variants:
+            predictors.append((label, lambda image, box, a=each: a.align(image, box[None])[0]))
     return predictors
 
 

@@ -62,6 +62,12 @@ def opencv_affine(matrix: np.ndarray) -> np.ndarray:
     )
 
 
+def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Points [N, 2] (y, x) through a 3x3 affine on (y, x, 1), in numpy (`apply_affine` is
+    the TF version)."""
+    return np.asarray(points) @ np.asarray(matrix)[:2, :2].T + np.asarray(matrix)[:2, 2]
+
+
 def rotation_matrix(angle, centre) -> tf.Tensor:
     """3x3 affine on (y, x, 1): p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x).
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from data.boxes import checked_batch
 from data.errors import DataError
-from data.geometry import opencv_affine
+from data.geometry import map_points, opencv_affine
 from data.images import as_rgb_uint8, unit_rgb_pixels
 from data.landmarks import MIRROR_PERMUTATION_68
 from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks, stage2_crop_matrix
@@ -107,10 +107,6 @@ def mirror_frame(width: int) -> np.ndarray:
     """The 3x3 affine on (y, x, 1) of the left-right flip of an image `width` pixels wide
     (x -> width - 1 - x; its own inverse)."""
     return np.array([[1.0, 0.0, 0.0], [0.0, -1.0, width - 1.0], [0.0, 0.0, 1.0]])
-
-
-def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
-    return points @ matrix[:2, :2].T + matrix[:2, 2]
 
 
 class MobilenetLiteAligner:
