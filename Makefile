@@ -37,7 +37,7 @@ lint: $(INSTALLED)
 # evaluates each once.
 demo: build
 	rm -rf $(DEMO_DIR)
-	$(PY) -m data.builtin --output_dir=$(DEMO_DIR)/faces
+	$(PY) -m face_alignment_tf.data.builtin --output_dir=$(DEMO_DIR)/faces
 	$(VENV)/bin/face-align predict $(DEMO_DIR)/faces/faces --output=$(DEMO_DIR)/shipped --draw
 	$(PY) -m face_alignment_tf.score_predictions --predictions=$(DEMO_DIR)/shipped \
 	    --datasets='$(DEMO_DIR)/faces/faces/*'
@@ -59,7 +59,7 @@ demo: build
 	    --num_components=3 --validation_fraction=0.25 --log_every=5 --image_every=20
 	$(PY) eval_shapenet.py --checkpoint_dir=$(DEMO_DIR)/shapenet --eval_dir=$(DEMO_DIR)/shapenet/eval \
 	    --dataset_path='$(DEMO_DIR)/faces/faces/*' --batch_size=4 --run_once
-	$(PY) -m mdm.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
+	$(PY) -m face_alignment_tf.mdm.preview --records=$(DEMO_DIR)/mdm/records --logdir=$(DEMO_DIR)/preview
 	@echo "TensorBoard logs: $(VENV)/bin/tensorboard --logdir=$(DEMO_DIR)"
 
 # The side-by-side benchmark (accuracy and speed against dlib, BENCHMARKS.md's generated

@@ -13,10 +13,9 @@ knows the answer's position, scale and roll).
 """
 
 from absl import flags
-
-from evaluation.evaluator import define_evaluator_flags, evaluator_main
-from families.contract import EVALUATION_CROPS
-from hourglass.scoring import DECODERS
+from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
+from face_alignment_tf.families.contract import EVALUATION_CROPS
+from face_alignment_tf.hourglass.scoring import DECODERS
 
 
 def define_flags() -> None:

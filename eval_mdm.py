@@ -10,9 +10,8 @@ checkpoint. Started before the trainer, it waits for the training directory.
 """
 
 from absl import flags
-
-from data.landmarks import MIRROR_RULES
-from evaluation.evaluator import define_evaluator_flags, evaluator_main
+from face_alignment_tf.data.landmarks import MIRROR_RULES
+from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
 
 
 def define_flags() -> None:

@@ -9,7 +9,7 @@ box of stage 1's points). The same watcher and reports as the other evaluators; 
 inter-ocular unless --normaliser (eye_centre: SDU's and the loss's distance).
 """
 
-from evaluation.evaluator import define_evaluator_flags, evaluator_main
+from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
 
 
 def define_flags() -> None:

@@ -10,9 +10,8 @@ failure rate and AUC at 0.08, a CED plot, errors-<step>-<key>.json.
 """
 
 from absl import flags
-
-from evaluation.evaluator import define_evaluator_flags, evaluator_main
-from families.contract import EVALUATION_CROPS
+from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
+from face_alignment_tf.families.contract import EVALUATION_CROPS
 
 
 def define_flags() -> None:

@@ -11,10 +11,18 @@ import os
 import shutil
 from pathlib import Path
 
-from setuptools import Extension, find_packages, setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).resolve().parent
+# The repository's top-level folders, installed as face_alignment_tf.<name> (one namespace:
+# nothing clashes with a user's own `data` or `training`); face_alignment_tf/__init__.py maps
+# them the same way in a source checkout.
+SUBPACKAGES = (
+    "custom_ops", "data", "config", "artifacts", "evaluation", "runtimes", "backbones",
+    "backbones.mobilenet_v2", "training", "families", "mdm", "hourglass", "mobilenet",
+    "shapenet", "drivers",
+)  # fmt: skip
 TENSORFLOW_VERSION = "2.21.0"
 ONNX = ["tf2onnx==1.17.0", "onnx==1.23.2"]
 
@@ -38,10 +46,18 @@ class BuildTensorFlowOp(build_ext):
         return os.path.join(*fullname.split(".")) + ".so"
 
     def build_extension(self, ext: Extension) -> None:
+        target = Path(self.get_ext_fullpath(ext.name))
+        built = HERE / "custom_ops" / "_extract_patches_ops.so"  # `make build`'s library
+        sources = [HERE / name for name in [*ext.sources, "custom_ops/build.py"]]
+        if built.is_file() and all(built.stat().st_mtime >= s.stat().st_mtime for s in sources):
+            if target.resolve() != built.resolve():  # a wheel: the checkout's library, as built
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(built, target)
+            return
         spec = importlib.util.spec_from_file_location("op_build", HERE / "custom_ops" / "build.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        module.build(Path(self.get_ext_fullpath(ext.name)))
+        module.build(target)
 
 
 setup(
@@ -49,26 +65,18 @@ setup(
     version="0.1.0",
     description="TensorFlow 2 / Keras 3 face alignment: MDM, SDU heatmap networks, MobileNetV2",
     python_requires=">=3.10",
-    packages=find_packages(
-        include=[
-            "custom_ops",
-            "data",
-            "evaluation",
-            "families",
-            "mdm",
-            "hourglass",
-            "mobilenet",
-            "face_alignment_tf",
-            "training",
-        ]
-    ),
+    packages=["face_alignment_tf", *(f"face_alignment_tf.{name}" for name in SUBPACKAGES)],
+    package_dir={f"face_alignment_tf.{name}": name.replace(".", "/") for name in SUBPACKAGES},
     package_data={
-        "custom_ops": ["*.cc", "*.h"],
+        "face_alignment_tf.custom_ops": ["*.cc", "*.h"],
         # The shipped pretrained models: MANIFEST.json, model.json, weights, runtimes.
         "face_alignment_tf": ["models/*/*", "models/*/*/*"],
     },
     ext_modules=[
-        Extension("custom_ops._extract_patches_ops", sources=["custom_ops/extract_patches.cc"])
+        Extension(
+            "face_alignment_tf.custom_ops._extract_patches_ops",
+            sources=["custom_ops/extract_patches.cc"],
+        )
     ],
     cmdclass={"build_ext": BuildTensorFlowOp},
     entry_points={"console_scripts": ["face-align=face_alignment_tf.cli:main"]},

@@ -11,13 +11,12 @@ the SDU README does. Faces are converted once to TFRecords under
 """
 
 from absl import flags
-
-from hourglass.blocks import BLOCKS
-from hourglass.family import FAMILY
-from hourglass.network import TOPOLOGIES
-from hourglass.presets import LANDMARK_TYPES
-from training.flags import define_run_flags
-from training.trainer import training_main
+from face_alignment_tf.config.flags import define_run_flags
+from face_alignment_tf.drivers.train import training_main
+from face_alignment_tf.hourglass.blocks import BLOCKS
+from face_alignment_tf.hourglass.family import FAMILY
+from face_alignment_tf.hourglass.network import TOPOLOGIES
+from face_alignment_tf.hourglass.presets import LANDMARK_TYPES
 
 
 def define_flags() -> None:

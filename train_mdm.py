@@ -9,11 +9,10 @@ TensorBoard logs go to --train_dir.
 """
 
 from absl import flags
-
-from data.reference_shape import REFERENCE_ALIGNMENTS
-from mdm.family import FAMILY
-from training.flags import define_run_flags
-from training.trainer import training_main
+from face_alignment_tf.config.flags import define_run_flags
+from face_alignment_tf.data.reference_shape import REFERENCE_ALIGNMENTS
+from face_alignment_tf.drivers.train import training_main
+from face_alignment_tf.mdm.family import FAMILY
 
 
 def define_flags() -> None:

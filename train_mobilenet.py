@@ -13,14 +13,13 @@ A stage-2 train_dir holds the whole cascade.
 """
 
 from absl import flags
-
-from data.photometric import PRESETS
-from mobilenet.crops import STAGE2_CROPS
-from mobilenet.family import FAMILY
-from mobilenet.loss import LOSS_NORMALISERS, LOSSES
-from mobilenet.trainer import STAGE2_INITS
-from training.flags import define_run_flags
-from training.trainer import training_main
+from face_alignment_tf.config.flags import define_run_flags
+from face_alignment_tf.data.photometric import PRESETS
+from face_alignment_tf.drivers.train import training_main
+from face_alignment_tf.mobilenet.crops import STAGE2_CROPS
+from face_alignment_tf.mobilenet.family import FAMILY
+from face_alignment_tf.mobilenet.loss import LOSS_NORMALISERS, LOSSES
+from face_alignment_tf.mobilenet.trainer import STAGE2_INITS
 
 
 def define_flags() -> None:

@@ -14,14 +14,13 @@ under <train_dir>/records; checkpoints, model.json and TensorBoard logs go to --
 """
 
 from absl import flags
-
-from shapenet.backbones import BACKBONES
-from shapenet.family import FAMILY
-from shapenet.pca import ROTATION_NORMALISATIONS
-from shapenet.pipeline import CROP_SOURCES
-from shapenet.trainer import HEAD_INITS
-from training.flags import define_run_flags
-from training.trainer import training_main
+from face_alignment_tf.config.flags import define_run_flags
+from face_alignment_tf.drivers.train import training_main
+from face_alignment_tf.shapenet.backbones import BACKBONES
+from face_alignment_tf.shapenet.family import FAMILY
+from face_alignment_tf.shapenet.pca import ROTATION_NORMALISATIONS
+from face_alignment_tf.shapenet.pipeline import CROP_SOURCES
+from face_alignment_tf.shapenet.trainer import HEAD_INITS
 
 
 def define_flags() -> None:

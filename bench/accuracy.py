@@ -26,20 +26,20 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
+from face_alignment_tf.data.discovery import box_candidates, discover_faces
+from face_alignment_tf.data.errors import exit_on_data_error
+from face_alignment_tf.data.images import load_image
+from face_alignment_tf.data.pts import read_pts, write_pts
+from face_alignment_tf.evaluation.ced_plot import save_ced_plot
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.records import prepare_evaluation_records
+from face_alignment_tf.evaluation.report import summarise
+from face_alignment_tf.families import ScoreSettings, load_trained_model
 
 from bench.dlib_peer import DlibLandmarker
 from bench.flags import define_model_flags
-from data.discovery import box_candidates, discover_faces
-from data.errors import exit_on_data_error
-from data.images import load_image
-from data.pts import read_pts, write_pts
-from evaluation.ced_plot import save_ced_plot
-from evaluation.metrics import normalised_mean_error
-from evaluation.records import prepare_evaluation_records
-from evaluation.report import summarise
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.detectors import DETECTORS, make_detector, matching_box
-from families import ScoreSettings, load_trained_model
 
 FLAGS = flags.FLAGS
 INITIALISATIONS = ("bbs", *DETECTORS)

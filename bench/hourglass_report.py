@@ -14,17 +14,16 @@ curves (inter-ocular) of both crops with each decoder.
 from pathlib import Path
 
 from absl import app, flags
-
-from data.flags import define_box_flags
-from evaluation.ced_plot import save_ced_plot
-from evaluation.per_image import error_array
-from evaluation.records import prepare_evaluation_records
-from evaluation.report import summarise
-from families import load_trained_model
-from families.contract import EVALUATION_CROPS
-from hourglass.pipeline import evaluation_dataset
-from hourglass.scoring import DECODERS, errors_by_protocol
-from training.checkpoints import checkpoint_step
+from face_alignment_tf.artifacts.checkpoints import checkpoint_step
+from face_alignment_tf.data.flags import define_box_flags
+from face_alignment_tf.evaluation.ced_plot import save_ced_plot
+from face_alignment_tf.evaluation.per_image import error_array
+from face_alignment_tf.evaluation.records import prepare_evaluation_records
+from face_alignment_tf.evaluation.report import summarise
+from face_alignment_tf.families import load_trained_model
+from face_alignment_tf.families.contract import EVALUATION_CROPS
+from face_alignment_tf.hourglass.pipeline import evaluation_dataset
+from face_alignment_tf.hourglass.scoring import DECODERS, errors_by_protocol
 
 FLAGS = flags.FLAGS
 NORMALISERS = ("inter_ocular", "eye_centre")

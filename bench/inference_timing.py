@@ -21,9 +21,8 @@ import time
 
 import numpy as np
 from absl import app, flags
-
-from data.discovery import discover_faces
-from data.images import load_image
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
 
 FLAGS = flags.FLAGS
 
@@ -64,7 +63,7 @@ def load_landmarker(method: str, runtime: str | None = None, mirror: bool = Fals
         return lambda images, boxes: np.stack(
             [landmarker.predict(image, box) for image, box in zip(images, boxes, strict=True)]
         )
-    from families import load_aligner
+    from face_alignment_tf.families import load_aligner
 
     options = {"runtime": runtime} if runtime else {}
     return load_aligner(method, **options, **({"mirror": True} if mirror else {})).predict
@@ -80,9 +79,8 @@ def main(argv: list[str]) -> None:
     del argv
     if FLAGS.method != "dlib":
         import tensorflow as tf  # noqa: F401 -- counted with the imports, not the load
-
-        from families import get_family
-        from training.model_file import read_model_file
+        from face_alignment_tf.artifacts.model_file import read_model_file
+        from face_alignment_tf.families import get_family
 
         get_family(read_model_file(FLAGS.method)[0])  # the family's modules
     records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]

@@ -41,7 +41,7 @@ def curve(eval_dir: str | Path) -> list[tuple[int, float, float]]:
 
 
 def save_plot(curves: dict[str, list[tuple[int, float, float]]], path: Path) -> None:
-    from evaluation.ced_plot import plt
+    from face_alignment_tf.evaluation.ced_plot import plt
 
     figure, axes = plt.subplots(figsize=(7, 4.5), dpi=100)
     for label, points in curves.items():

@@ -16,9 +16,8 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
-
-from data.discovery import discover_faces
-from data.images import load_image
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
 
 FLAGS = flags.FLAGS
 
@@ -41,8 +40,8 @@ def median_seconds(function, repeats: int) -> float:
 
 
 def latency_report() -> str:
-    from mdm.aligner import MdmAligner
-    from mdm.model import MDM
+    from face_alignment_tf.mdm.aligner import MdmAligner
+    from face_alignment_tf.mdm.model import MDM
 
     records = discover_faces(FLAGS.datasets)[: FLAGS.faces]
     images = [load_image(r.image_path) for r in records]

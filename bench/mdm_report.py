@@ -13,11 +13,10 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
-
-from evaluation.ced_plot import save_ced_plot
-from evaluation.metrics import normalised_mean_error
-from evaluation.report import summarise
-from mdm.pipeline import evaluation_dataset
+from face_alignment_tf.evaluation.ced_plot import save_ced_plot
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.report import summarise
+from face_alignment_tf.mdm.pipeline import evaluation_dataset
 
 FLAGS = flags.FLAGS
 

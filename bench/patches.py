@@ -22,8 +22,11 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
-
-from custom_ops import compiled_op_available, compiled_op_load_error, extract_patches
+from face_alignment_tf.custom_ops import (
+    compiled_op_available,
+    compiled_op_load_error,
+    extract_patches,
+)
 
 FLAGS = flags.FLAGS
 

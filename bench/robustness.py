@@ -23,15 +23,15 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.errors import exit_on_data_error
+from face_alignment_tf.data.images import load_image
+from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, normalised_mean_error
+from face_alignment_tf.evaluation.report import summarise
 
 from bench.dlib_peer import DlibLandmarker
 from bench.flags import define_model_flags
 from bench.perturbations import PERTURBATIONS, perturbed
-from data.discovery import discover_faces
-from data.errors import exit_on_data_error
-from data.images import load_image
-from evaluation.metrics import FAILURE_THRESHOLD, normalised_mean_error
-from evaluation.report import summarise
 from face_alignment_tf.detectors import DlibHogDetector, matching_index
 from face_alignment_tf.face_aligner import DEFAULT_DETECTOR, DEFAULT_MODEL, FaceAligner
 
@@ -185,7 +185,7 @@ def markdown_table(title: str, rows: dict[str, dict[str, float]]) -> list[str]:
 
 def save_failure_plot(tables: dict[str, dict[str, dict[str, float]]], path: Path) -> None:
     """Failure rate by perturbation, one line per method."""
-    from evaluation.ced_plot import plt
+    from face_alignment_tf.evaluation.ced_plot import plt
 
     names = [p.name for p in PERTURBATIONS]
     figure, axes = plt.subplots(figsize=(11, 5), dpi=100)

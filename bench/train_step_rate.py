@@ -18,10 +18,9 @@ from pathlib import Path
 
 import tensorflow as tf
 from absl import app, flags
-
-from data.tfrecords import read_metadata
-from families import get_family
-from training.records import prepare_training_records
+from face_alignment_tf.data.tfrecords import read_metadata
+from face_alignment_tf.families import get_family
+from face_alignment_tf.training.records import prepare_training_records
 
 FLAGS = flags.FLAGS
 

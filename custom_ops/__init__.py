@@ -1,6 +1,6 @@
 """Compiled TensorFlow ops: MDM's landmark patch extraction."""
 
-from custom_ops.extract_patches_op import (
+from face_alignment_tf.custom_ops.extract_patches_op import (
     compiled_op_available,
     compiled_op_load_error,
     extract_patches,

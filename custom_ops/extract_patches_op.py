@@ -14,8 +14,11 @@ import logging
 from pathlib import Path
 
 import tensorflow as tf
-
-from custom_ops.patch_indices import check_mode, normalise_patch_shape, patch_pixel_indices
+from face_alignment_tf.custom_ops.patch_indices import (
+    check_mode,
+    normalise_patch_shape,
+    patch_pixel_indices,
+)
 
 LIBRARY_GLOB = "_extract_patches_ops*.so"
 IMPLEMENTATIONS = ("auto", "compiled", "tf")

@@ -1,8 +1,7 @@
 """Data loading, preprocessing, augmentation and tf.data pipelines.
 
 Landmarks are (y, x) = (row, column) float arrays with pixel centres at integer
-coordinates, as in menpo and the original MDM code. `menpo_compat` is imported
-first so that menpo / menpofit work with numpy 2 and scipy >= 1.14.
+coordinates, as in menpo and the original MDM code. Modules that import menpo import
+`data.menpo_compat` first (menpo / menpofit with numpy 2 and scipy >= 1.14); importing this
+package patches nothing.
 """
-
-from data import menpo_compat  # noqa: F401  (must precede any menpo import)

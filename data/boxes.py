@@ -10,8 +10,7 @@ the image's longer side.
 from collections.abc import Sequence
 
 import numpy as np
-
-from data.errors import DataError
+from face_alignment_tf.data.errors import DataError
 
 MIN_BOX_SIDE = 1.0  # pixels
 MIN_FACE_SIDE = 8.0  # pixels: below this no landmark model resolves a face

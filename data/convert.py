@@ -1,8 +1,8 @@
 """Offline conversion of annotated faces to sharded TFRecords.
 
-    python -m data.convert --datasets='300w/lfpw/trainset/*.jpg:300w/afw/*.jpg' \
+    python -m face_alignment_tf.data.convert --datasets='300w/lfpw/trainset/*.jpg:300w/afw/*.jpg' \
         --output_dir=records/train --split=train
-    python -m data.convert --datasets='300w/lfpw/testset/*.jpg' \
+    python -m face_alignment_tf.data.convert --datasets='300w/lfpw/testset/*.jpg' \
         --output_dir=records/test --split=eval --reference_from=records/train
 
 Training conversion builds the reference shape (SPEC A.2) and records the padding
@@ -18,13 +18,21 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags, logging
-
-from data.discovery import FaceRecord, discover_faces, source_fingerprint
-from data.errors import exit_on_data_error
-from data.flags import define_box_flags
-from data.preprocessing import PreparedFace, prepare_evaluation_face, prepare_training_face
-from data.reference_shape import REFERENCE_ALIGNMENTS, build_reference_shape
-from data.tfrecords import read_metadata, serialise_face, write_metadata, write_shards
+from face_alignment_tf.data.discovery import FaceRecord, discover_faces, source_fingerprint
+from face_alignment_tf.data.errors import exit_on_data_error
+from face_alignment_tf.data.flags import define_box_flags
+from face_alignment_tf.data.preprocessing import (
+    PreparedFace,
+    prepare_evaluation_face,
+    prepare_training_face,
+)
+from face_alignment_tf.data.reference_shape import REFERENCE_ALIGNMENTS, build_reference_shape
+from face_alignment_tf.data.tfrecords import (
+    read_metadata,
+    serialise_face,
+    write_metadata,
+    write_shards,
+)
 
 SPLITS = ("train", "eval")
 FORMAT_VERSION = 1

@@ -22,12 +22,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-
-from data.boxes import check_box
-from data.errors import DataError
-from data.landmarks import NUM_LANDMARKS, bounding_box_corners
-from data.mat_annotations import read_pt3d_68
-from data.pts import read_pts
+from face_alignment_tf.data.boxes import check_box
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.landmarks import NUM_LANDMARKS, bounding_box_corners
+from face_alignment_tf.data.mat_annotations import read_pt3d_68
+from face_alignment_tf.data.pts import read_pts
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".ppm", ".pgm", ".bmp", ".tif", ".tiff"})
 # Annotation files a broad glob (`dir/*`) also matches; they belong to the images.

@@ -1,8 +1,7 @@
 """The absl flags every script that reads faces shares: where their boxes come from."""
 
 from absl import flags
-
-from data.discovery import BOX_SOURCES
+from face_alignment_tf.data.discovery import BOX_SOURCES
 
 
 def define_box_flags() -> None:

@@ -3,7 +3,7 @@
 numpy 2 removed `np.issubclass_`, `np.alltrue` and `np.Inf`, numpy 2.4 removed
 `np.in1d`, and scipy 1.14 removed `scipy.integrate.simps`. Each is restored as
 its documented replacement, and only when missing. Import this module before
-menpo (`data` does so on import); `import_menpo()` is the one entry point.
+menpo: every module that imports menpo does so first.
 """
 
 import numpy as np

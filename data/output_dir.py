@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from data.errors import DataError
+from face_alignment_tf.data.errors import DataError
 
 
 def make_output_dir(path: str | Path, flag: str) -> Path:

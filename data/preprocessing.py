@@ -18,12 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-
-from data import menpo_compat  # noqa: F401
-from data.discovery import FaceRecord
-from data.errors import DataError
-from data.images import load_image
-from data.reference_shape import align_reference_to_box
+from face_alignment_tf.data import menpo_compat  # noqa: F401
+from face_alignment_tf.data.discovery import FaceRecord
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.images import load_image
+from face_alignment_tf.data.reference_shape import align_reference_to_box
 
 CROP_PROPORTION = 0.3
 MIN_CROP_SIZE = 8

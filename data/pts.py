@@ -7,8 +7,7 @@ menpo's PTS importer returns them (swap the columns, subtract 1).
 from pathlib import Path
 
 import numpy as np
-
-from data.errors import DataError
+from face_alignment_tf.data.errors import DataError
 
 
 def read_pts(path: str | Path, num_points: int | None = None) -> np.ndarray:

@@ -16,9 +16,8 @@ All shapes are (y, x) float arrays [68, 2].
 
 import numpy as np
 import tensorflow as tf
-
-from data.geometry import similarity_matrix
-from data.landmarks import bounding_box_corners
+from face_alignment_tf.data.geometry import similarity_matrix
+from face_alignment_tf.data.landmarks import bounding_box_corners
 
 REFERENCE_DIAGONAL = 200.0
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-
-from data.json_files import write_json_atomically
-from data.landmarks import NUM_LANDMARKS
-from data.preprocessing import PreparedFace
+from face_alignment_tf.data.json_files import write_json_atomically
+from face_alignment_tf.data.landmarks import NUM_LANDMARKS
+from face_alignment_tf.data.preprocessing import PreparedFace
 
 METADATA_FILE = "metadata.json"
 SHARD_PATTERN = "{split}-{index:05d}-of-{count:05d}.tfrecord"
@@ -110,7 +109,9 @@ def read_metadata(directory: str | Path) -> dict:
     """The metadata.json of a converted dataset; FileNotFoundError names the directory."""
     path = Path(directory) / METADATA_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: not a converted dataset (run python -m data.convert)")
+        raise FileNotFoundError(
+            f"{path}: not a converted dataset (run python -m face_alignment_tf.data.convert)"
+        )
     return json.loads(path.read_text())
 
 

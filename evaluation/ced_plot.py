@@ -9,8 +9,7 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
-
-from evaluation.metrics import FAILURE_THRESHOLD, cumulative_error_distribution
+from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, cumulative_error_distribution
 
 
 def ced_figure(curves: dict[str, np.ndarray], max_error: float = 0.09, title: str = ""):

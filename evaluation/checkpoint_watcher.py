@@ -15,10 +15,13 @@ from pathlib import Path
 
 import tensorflow as tf
 from absl import logging
-
-from data.errors import DataError
-from training.checkpoints import checkpoint_problem, checkpoint_step, newest_good_checkpoint
-from training.model_file import MODEL_FILE
+from face_alignment_tf.artifacts.checkpoints import (
+    checkpoint_problem,
+    checkpoint_step,
+    newest_good_checkpoint,
+)
+from face_alignment_tf.artifacts.model_file import MODEL_FILE
+from face_alignment_tf.data.errors import DataError
 
 
 def results_path(eval_dir: str | Path, step: int, key: str) -> Path:

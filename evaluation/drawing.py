@@ -3,8 +3,7 @@ contours, patch mosaics."""
 
 import cv2
 import numpy as np
-
-from data.landmarks import CONTOURS_68
+from face_alignment_tf.data.landmarks import CONTOURS_68
 
 # RGB colours, by role.
 GROUND_TRUTH = (0, 220, 0)

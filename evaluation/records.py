@@ -5,10 +5,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-
-from data.convert import convert
-from data.discovery import discover_faces, source_fingerprint
-from data.tfrecords import read_metadata
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.data.discovery import discover_faces, source_fingerprint
+from face_alignment_tf.data.tfrecords import read_metadata
 
 RECORDS_DIR = "records"
 

@@ -5,12 +5,11 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 from absl import logging
-
-from data.json_files import write_json_atomically
-from evaluation.ced_plot import ced_figure, figure_to_rgb
-from evaluation.checkpoint_watcher import results_path
-from evaluation.metrics import FAILURE_THRESHOLD, area_under_ced, failure_rate
-from evaluation.per_image import error_array
+from face_alignment_tf.data.json_files import write_json_atomically
+from face_alignment_tf.evaluation.ced_plot import ced_figure, figure_to_rgb
+from face_alignment_tf.evaluation.checkpoint_watcher import results_path
+from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, area_under_ced, failure_rate
+from face_alignment_tf.evaluation.per_image import error_array
 
 
 def summarise(errors) -> dict[str, float]:

@@ -84,9 +84,9 @@ def fit_detector_calibration(
     detection to the face's own box (`detectors.matching_box`), fits the calibration and
     stores it in model_dir's calibration.json beside the other detectors'; returns the
     entry written."""  # fmt: skip
-    from data.discovery import discover_faces
-    from data.images import load_image
-    from data.json_files import write_json_atomically
+    from face_alignment_tf.data.discovery import discover_faces
+    from face_alignment_tf.data.images import load_image
+    from face_alignment_tf.data.json_files import write_json_atomically
     from face_alignment_tf.detectors import make_detector, matching_box
 
     detector = make_detector(detector_name)
@@ -110,7 +110,7 @@ def fit_detector_calibration(
 if __name__ == "__main__":
     from absl import app, flags
 
-    from data.errors import exit_on_data_error
+    from face_alignment_tf.data.errors import exit_on_data_error
 
     flags.DEFINE_string("model", None, "The model's folder (a train_dir).", required=True)
     flags.DEFINE_string("detector", None, "The detector to calibrate.", required=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.errors import DataError
+from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.export import FORMATS
 from face_alignment_tf.face_aligner import (
     DEFAULT_DETECT_MAX_SIDE,
@@ -83,7 +83,7 @@ def write_outputs(target: Path, record: dict, drawing: np.ndarray | None) -> Non
     renamed), through Python's file API (any file name the system allows)."""
     from PIL import Image
 
-    from data.json_files import write_json_atomically
+    from face_alignment_tf.data.json_files import write_json_atomically
 
     target.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomically(f"{target}{RESULT_SUFFIX}", record)
@@ -100,8 +100,8 @@ def predict(args: argparse.Namespace) -> int:
     for note in found.notes:
         print(f"note: {note}", file=sys.stderr)
     import_tensorflow_quietly()
-    from data.images import load_image
-    from evaluation.drawing import draw_faces
+    from face_alignment_tf.data.images import load_image
+    from face_alignment_tf.evaluation.drawing import draw_faces
     from face_alignment_tf.face_aligner import FaceAligner
 
     options = {"mirror": True} if args.mirror else {}

@@ -17,8 +17,8 @@ import dataclasses
 import json
 from pathlib import Path
 
-from data.errors import DataError
 from face_alignment_tf.calibration import read_calibrations
+from face_alignment_tf.data.errors import DataError
 
 CALIBRATION_RULE = (
     "a detector box with centre c and size (h, w), (y, x): centre' = c + offset * (h, w), "

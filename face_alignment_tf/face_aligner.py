@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 from absl import logging
 
-from data.images import as_rgb_uint8, load_image, pil_pixels
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
+from face_alignment_tf.data.images import as_rgb_uint8, load_image, pil_pixels
 from face_alignment_tf.detectors import corner_array, make_detector
 
 DEFAULT_MODEL = "mobilenet-photo-cascade-300w"
@@ -50,7 +50,7 @@ def load_model(model: str | Path):
         trained = load_pretrained(str(model))
         return trained.train_dir, trained
     if (Path(model) / "model.json").is_file():
-        from families import load_trained_model
+        from face_alignment_tf.families import load_trained_model
 
         return Path(model), load_trained_model(model)
     shipped = ", ".join(available_models()) or "none"

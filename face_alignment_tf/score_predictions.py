@@ -31,8 +31,8 @@ def predicted_faces(predictions: str | Path) -> dict[str, list[dict]]:
 
 def score_predictions(predictions: str | Path, datasets: str) -> dict[str, float | None]:
     """{image path: NME of its matched face, or None when no face matched}."""
-    from data.discovery import discover_faces
-    from evaluation.metrics import normalised_mean_error
+    from face_alignment_tf.data.discovery import discover_faces
+    from face_alignment_tf.evaluation.metrics import normalised_mean_error
 
     scores, predicted = {}, predicted_faces(predictions)
     for record in discover_faces(datasets, boxes="landmarks"):
@@ -50,7 +50,7 @@ def score_predictions(predictions: str | Path, datasets: str) -> dict[str, float
 if __name__ == "__main__":
     from absl import app, flags
 
-    from data.errors import exit_on_data_error
+    from face_alignment_tf.data.errors import exit_on_data_error
 
     flags.DEFINE_string("predictions", None, "face-align predict's --output.", required=True)
     flags.DEFINE_string("datasets", None, "Annotated images (colon-separated globs).",

@@ -1,9 +1,9 @@
 """Model families behind one contract (`families.contract`), looked up by model.json's
 "family" (`families.registry`); `load_trained_model` / `load_aligner` serve any of them."""
 
-from families.contract import Aligner, ModelFamily, ScoreSettings, TrainingParts
-from families.registry import family_names, get_family
-from families.trained_model import TrainedModel, load_aligner, load_trained_model
+from face_alignment_tf.families.contract import Aligner, ModelFamily, ScoreSettings, TrainingParts
+from face_alignment_tf.families.registry import family_names, get_family
+from face_alignment_tf.families.trained_model import TrainedModel, load_aligner, load_trained_model
 
 __all__ = [
     "Aligner",

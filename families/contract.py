@@ -19,10 +19,9 @@ from typing import Protocol
 import keras
 import numpy as np
 import tensorflow as tf
-
-from training.loop import ReplicaStep, SummaryWriter
-from training.model_weights import model_weights
-from training.run_config import RunConfig
+from face_alignment_tf.artifacts.model_weights import model_weights
+from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.training.loop import ReplicaStep, SummaryWriter
 
 
 class Aligner(Protocol):
@@ -37,7 +36,7 @@ class Aligner(Protocol):
 
 @dataclasses.dataclass(frozen=True)
 class TrainingParts:
-    """One run's family-specific pieces for `training.trainer.train` (made in the
+    """One run's family-specific pieces for `drivers.train.train` (made in the
     strategy's scope). `batch_size` is per replica; `replica_step` as in `training.loop`."""
 
     model: keras.Model
@@ -117,7 +116,7 @@ class ModelFamily(abc.ABC):
     ) -> tf.train.Checkpoint:
         """THE checkpoint object of the family's models, for trainer, loader, evaluator, bench
         and tests alike: every weight keyed by its path in the model
-        (`training.model_weights`), the family's `extra_state`, and the optimiser when
+        (`artifacts.model_weights`), the family's `extra_state`, and the optimiser when
         training."""
         state = self.extra_state(model) | ({"optimizer": optimizer} if optimizer else {})
         return tf.train.Checkpoint(weights=model_weights(model), **state)

@@ -7,14 +7,14 @@ does not import the others.
 
 import importlib
 
-from families.contract import ModelFamily
+from face_alignment_tf.families.contract import ModelFamily
 
 # name -> module holding FAMILY.
 FAMILY_MODULES = {
-    "mdm": "mdm.family",
-    "hourglass": "hourglass.family",
-    "mobilenet": "mobilenet.family",
-    "shapenet": "shapenet.family",
+    "mdm": "face_alignment_tf.mdm.family",
+    "hourglass": "face_alignment_tf.hourglass.family",
+    "mobilenet": "face_alignment_tf.mobilenet.family",
+    "shapenet": "face_alignment_tf.shapenet.family",
 }
 
 

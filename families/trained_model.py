@@ -3,10 +3,9 @@
 from pathlib import Path
 
 import numpy as np
-
-from families.contract import DEFAULT_SCORING, Aligner, ModelFamily, ScoreSettings
-from families.registry import get_family
-from training.model_file import checkpoint_to_load, read_model_file
+from face_alignment_tf.artifacts.model_file import checkpoint_to_load, read_model_file
+from face_alignment_tf.families.contract import DEFAULT_SCORING, Aligner, ModelFamily, ScoreSettings
+from face_alignment_tf.families.registry import get_family
 
 
 class TrainedModel:

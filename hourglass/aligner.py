@@ -15,13 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
-
-from data.boxes import checked_batch
-from data.geometry import warp_affine
-from data.images import unit_rgb_pixels
-from hourglass.crops import INPUT_SIZE, box_crop
-from hourglass.network import HourglassNetwork
-from hourglass.scoring import DECODERS
+from face_alignment_tf.data.boxes import checked_batch
+from face_alignment_tf.data.geometry import warp_affine
+from face_alignment_tf.data.images import unit_rgb_pixels
+from face_alignment_tf.hourglass.crops import INPUT_SIZE, box_crop
+from face_alignment_tf.hourglass.network import HourglassNetwork
+from face_alignment_tf.hourglass.scoring import DECODERS
 
 
 class HourglassAligner:

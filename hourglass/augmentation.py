@@ -17,10 +17,9 @@ landmarks float32 [68, 2] in (y, x).
 import math
 
 import tensorflow as tf
-
-from data.geometry import apply_affine, warp_affine
-from data.landmarks import mirror
-from hourglass.crops import INPUT_SIZE, RECORD_SIZE
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.landmarks import mirror
+from face_alignment_tf.hourglass.crops import INPUT_SIZE, RECORD_SIZE
 
 BASE_SCALE = 256
 MAX_ATTEMPTS = 3

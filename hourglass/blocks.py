@@ -1,11 +1,10 @@
 """`make_block`: the SDU `conv_block` switch, with its fallbacks (SPEC B.3.4)."""
 
 import keras
-
-from hourglass.cab_block import CABlock
-from hourglass.hpm_block import HPMBlock
-from hourglass.inception_block import InceptionBlock
-from hourglass.residual_block import ResidualBlock
+from face_alignment_tf.hourglass.cab_block import CABlock
+from face_alignment_tf.hourglass.hpm_block import HPMBlock
+from face_alignment_tf.hourglass.inception_block import InceptionBlock
+from face_alignment_tf.hourglass.residual_block import ResidualBlock
 
 BLOCKS = ("resnet", "inception", "hpm", "cab")
 

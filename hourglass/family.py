@@ -9,20 +9,20 @@ training.
 
 from pathlib import Path
 
-from families.contract import (
+from face_alignment_tf.families.contract import (
     DEFAULT_SCORING,
     ExportableNetwork,
     ModelFamily,
     ScoreSettings,
     TrainingParts,
 )
-from hourglass.aligner import HourglassAligner
-from hourglass.crops import INPUT_SIZE
-from hourglass.network import HourglassNetwork
-from hourglass.pipeline import evaluation_dataset
-from hourglass.presets import LANDMARK_NORMALISERS, build_network, display_name
-from hourglass.scoring import evaluate_batches
-from hourglass.trainer import HourglassTrainingConfig, training_parts
+from face_alignment_tf.hourglass.aligner import HourglassAligner
+from face_alignment_tf.hourglass.crops import INPUT_SIZE
+from face_alignment_tf.hourglass.network import HourglassNetwork
+from face_alignment_tf.hourglass.pipeline import evaluation_dataset
+from face_alignment_tf.hourglass.presets import LANDMARK_NORMALISERS, build_network, display_name
+from face_alignment_tf.hourglass.scoring import evaluate_batches
+from face_alignment_tf.hourglass.trainer import HourglassTrainingConfig, training_parts
 
 CONSTRUCTOR_KEYS = ("topology", "block", "depth", "stacks", "num_landmarks", "filters")
 

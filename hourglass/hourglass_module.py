@@ -1,8 +1,7 @@
 """The recursive hourglass (SPEC B.3.3): one block per branch, nearest up-sampling."""
 
 import keras
-
-from hourglass.blocks import make_block
+from face_alignment_tf.hourglass.blocks import make_block
 
 
 @keras.saving.register_keras_serializable(package="hourglass")

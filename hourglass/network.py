@@ -1,11 +1,10 @@
 """The stacked heatmap network: stem, S stacks (hourglass or SAT), heads (SPEC B.3)."""
 
 import keras
-
-from hourglass.blocks import make_block
-from hourglass.hourglass_module import HourglassModule
-from hourglass.sat_grid import SATGrid
-from hourglass.sdu_layers import ConvBNReLU, batch_norm, conv
+from face_alignment_tf.hourglass.blocks import make_block
+from face_alignment_tf.hourglass.hourglass_module import HourglassModule
+from face_alignment_tf.hourglass.sat_grid import SATGrid
+from face_alignment_tf.hourglass.sdu_layers import ConvBNReLU, batch_norm, conv
 
 TOPOLOGIES = ("hourglass", "satnet")
 

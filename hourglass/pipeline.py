@@ -16,13 +16,12 @@ Images are 0..255 floats as the SDU networks expect; landmarks (y, x) in the
 
 import numpy as np
 import tensorflow as tf
-
-from data.geometry import apply_affine, warp_affine
-from data.tfrecords import face_batches, parse_face, seeded_training_records
-from families.contract import check_evaluation_crop
-from hourglass.augmentation import augment_crop
-from hourglass.crops import INPUT_SIZE, box_crop, oracle_box, template_alignment
-from hourglass.heatmaps import heatmap_targets
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.tfrecords import face_batches, parse_face, seeded_training_records
+from face_alignment_tf.families.contract import check_evaluation_crop
+from face_alignment_tf.hourglass.augmentation import augment_crop
+from face_alignment_tf.hourglass.crops import INPUT_SIZE, box_crop, oracle_box, template_alignment
+from face_alignment_tf.hourglass.heatmaps import heatmap_targets
 
 
 def _numpy_matrix(function, *arguments) -> tf.Tensor:

@@ -1,8 +1,7 @@
 """Pre-activation blocks: a chain of three BN-ReLU-conv stages plus a shortcut (SPEC B.3.4)."""
 
 import keras
-
-from hourglass.sdu_layers import batch_norm, conv
+from face_alignment_tf.hourglass.sdu_layers import batch_norm, conv
 
 
 class PreActivationBlock(keras.layers.Layer):

@@ -1,9 +1,8 @@
 """The five released SDU configurations, by name (SPEC B.9)."""
 
 import keras
-
-from hourglass.crops import INPUT_SIZE
-from hourglass.network import HourglassNetwork
+from face_alignment_tf.hourglass.crops import INPUT_SIZE
+from face_alignment_tf.hourglass.network import HourglassNetwork
 
 LANDMARK_TYPES = ("2d", "3d")
 # The NME normaliser SDU reports for each landmark type (SPEC B.6).

@@ -2,9 +2,8 @@
 
 import keras
 import numpy as np
-
-from hourglass.blocks import make_block
-from hourglass.sdu_layers import ConvBNReLU, batch_norm
+from face_alignment_tf.hourglass.blocks import make_block
+from face_alignment_tf.hourglass.sdu_layers import ConvBNReLU, batch_norm
 
 
 @keras.saving.register_keras_serializable(package="hourglass")

@@ -11,11 +11,10 @@ reproduced.
 from collections.abc import Iterable
 
 import tensorflow as tf
-
-from evaluation.metrics import normalised_mean_error
-from evaluation.per_image import collect_per_image
-from hourglass.heatmaps import decode_argmax, decode_subpixel
-from hourglass.network import HourglassNetwork
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.per_image import collect_per_image
+from face_alignment_tf.hourglass.heatmaps import decode_argmax, decode_subpixel
+from face_alignment_tf.hourglass.network import HourglassNetwork
 
 DECODERS = {"argmax": decode_argmax, "subpixel": decode_subpixel}
 

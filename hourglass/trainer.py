@@ -13,20 +13,19 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-
-from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
-from evaluation.metrics import normalised_mean_error
-from families.contract import ModelFamily, TrainingParts
-from hourglass.heatmaps import PEAK, decode_argmax
-from hourglass.pipeline import training_dataset
-from hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES
-from training.run_config import (
+from face_alignment_tf.config.run_config import (
     RunConfig,
     flag_error,
     require_at_least,
     require_choice,
     require_positive,
 )
+from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.families.contract import ModelFamily, TrainingParts
+from face_alignment_tf.hourglass.heatmaps import PEAK, decode_argmax
+from face_alignment_tf.hourglass.pipeline import training_dataset
+from face_alignment_tf.hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,13 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
-
-from data.boxes import checked_batch
-from data.images import unit_rgb_pixels
-from data.landmarks import mirror
-from data.preprocessing import evaluation_frame, padded_batch
-from mdm.model import MDM
-from mdm.scoring import predict
+from face_alignment_tf.data.boxes import checked_batch
+from face_alignment_tf.data.images import unit_rgb_pixels
+from face_alignment_tf.data.landmarks import mirror
+from face_alignment_tf.data.preprocessing import evaluation_frame, padded_batch
+from face_alignment_tf.mdm.model import MDM
+from face_alignment_tf.mdm.scoring import predict
 
 
 def _menpo_image(pixels: np.ndarray, box: np.ndarray):

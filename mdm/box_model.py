@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-
-from data.landmarks import bounding_box_corners
-from data.tfrecords import parse_landmarks_and_box, shard_paths
+from face_alignment_tf.data.landmarks import bounding_box_corners
+from face_alignment_tf.data.tfrecords import parse_landmarks_and_box, shard_paths
 
 EIGENVALUE_EPS = 1e-10
 

@@ -12,15 +12,19 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-
-from families.contract import DEFAULT_SCORING, ModelFamily, ScoreSettings, TrainingParts
-from mdm.aligner import MdmAligner
-from mdm.model import MDM
-from mdm.moving_average import ExponentialMovingAverage
-from mdm.pipeline import evaluation_dataset
-from mdm.scoring import evaluate_batches
-from mdm.trainer import MdmTrainingConfig, training_parts
-from training.model_weights import model_weights
+from face_alignment_tf.artifacts.model_weights import model_weights
+from face_alignment_tf.families.contract import (
+    DEFAULT_SCORING,
+    ModelFamily,
+    ScoreSettings,
+    TrainingParts,
+)
+from face_alignment_tf.mdm.aligner import MdmAligner
+from face_alignment_tf.mdm.model import MDM
+from face_alignment_tf.mdm.moving_average import ExponentialMovingAverage
+from face_alignment_tf.mdm.pipeline import evaluation_dataset
+from face_alignment_tf.mdm.scoring import evaluate_batches
+from face_alignment_tf.mdm.trainer import MdmTrainingConfig, training_parts
 
 CONSTRUCTOR_KEYS = ("num_landmarks", "patch_size", "num_iterations", "hidden_units", "patch_mode")
 

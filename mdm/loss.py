@@ -1,8 +1,7 @@
 """MDM's training loss (SPEC A.7): the sum over steps of the batch-mean NME."""
 
 import tensorflow as tf
-
-from evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
 
 
 def step_losses(steps: tf.Tensor, ground_truth: tf.Tensor) -> tf.Tensor:

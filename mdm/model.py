@@ -2,9 +2,8 @@
 
 import keras
 import tensorflow as tf
-
-from custom_ops import extract_patches
-from mdm.patch_features import PatchFeatureExtractor, weight_initializer
+from face_alignment_tf.custom_ops import extract_patches
+from face_alignment_tf.mdm.patch_features import PatchFeatureExtractor, weight_initializer
 
 
 @keras.saving.register_keras_serializable(package="mdm")

@@ -13,12 +13,16 @@ import dataclasses
 
 import numpy as np
 import tensorflow as tf
-
-from data.landmarks import MIRROR_RULES, mirror, mirror_landmarks
-from data.reference_shape import align_reference_to_box
-from data.tfrecords import face_batches, parse_face, read_metadata, seeded_training_records
-from mdm.augmentation import distort_colour, pad_to_canvas, random_angle, rotate
-from mdm.box_model import BoxPerturbationModel
+from face_alignment_tf.data.landmarks import MIRROR_RULES, mirror, mirror_landmarks
+from face_alignment_tf.data.reference_shape import align_reference_to_box
+from face_alignment_tf.data.tfrecords import (
+    face_batches,
+    parse_face,
+    read_metadata,
+    seeded_training_records,
+)
+from face_alignment_tf.mdm.augmentation import distort_colour, pad_to_canvas, random_angle, rotate
+from face_alignment_tf.mdm.box_model import BoxPerturbationModel
 
 ROTATION_CENTRES = ("current", "original")
 

@@ -1,6 +1,6 @@
 """Writes augmented training samples and their landmark patches to TensorBoard.
 
-    python -m mdm.preview --records=build/demo/records/train --logdir=logs/preview
+    python -m face_alignment_tf.mdm.preview --records=build/demo/records/train --logdir=logs/preview
 
 A quick look at what the network will see: each sample with its ground truth
 (green) and synthetic initialisation (blue), and the 68 patches extracted around
@@ -10,10 +10,9 @@ the initialisation by `custom_ops.extract_patches`.
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
-
-from custom_ops import extract_patches
-from evaluation.drawing import GROUND_TRUTH, INITIAL, draw_landmarks, patch_mosaic
-from mdm.pipeline import training_dataset
+from face_alignment_tf.custom_ops import extract_patches
+from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, INITIAL, draw_landmarks, patch_mosaic
+from face_alignment_tf.mdm.pipeline import training_dataset
 
 FLAGS = flags.FLAGS
 

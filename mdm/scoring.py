@@ -10,11 +10,10 @@ normalised error is scale-invariant).
 from collections.abc import Iterable
 
 import tensorflow as tf
-
-from evaluation.metrics import normalised_mean_error
-from evaluation.per_image import collect_per_image
-from mdm.model import MDM
-from mdm.pipeline import unmirror_predictions
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.per_image import collect_per_image
+from face_alignment_tf.mdm.model import MDM
+from face_alignment_tf.mdm.pipeline import unmirror_predictions
 
 
 def predict(

@@ -8,13 +8,17 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
-
-from evaluation.drawing import GROUND_TRUTH, INITIAL, PREDICTION, draw_landmarks
-from families.contract import ModelFamily, TrainingParts
-from mdm.loss import step_losses
-from mdm.patch_features import MIN_PATCH_SIZE, feature_map_size
-from mdm.pipeline import AugmentationConfig, training_dataset
-from training.run_config import RunConfig, flag_error, require_at_least, require_positive
+from face_alignment_tf.config.run_config import (
+    RunConfig,
+    flag_error,
+    require_at_least,
+    require_positive,
+)
+from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, INITIAL, PREDICTION, draw_landmarks
+from face_alignment_tf.families.contract import ModelFamily, TrainingParts
+from face_alignment_tf.mdm.loss import step_losses
+from face_alignment_tf.mdm.patch_features import MIN_PATCH_SIZE, feature_map_size
+from face_alignment_tf.mdm.pipeline import AugmentationConfig, training_dataset
 
 
 @dataclasses.dataclass(frozen=True)

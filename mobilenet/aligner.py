@@ -11,12 +11,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
-
-from data.boxes import checked_batch
-from data.images import unit_rgb_pixels
-from data.landmarks import NUM_LANDMARKS, mirror_landmarks
-from data.preprocessing import padded_batch
-from mobilenet.cascade import MobileNetCascade
+from face_alignment_tf.data.boxes import checked_batch
+from face_alignment_tf.data.images import unit_rgb_pixels
+from face_alignment_tf.data.landmarks import NUM_LANDMARKS, mirror_landmarks
+from face_alignment_tf.data.preprocessing import padded_batch
+from face_alignment_tf.mobilenet.cascade import MobileNetCascade
 
 
 class MobilenetAligner:

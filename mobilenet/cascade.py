@@ -6,17 +6,11 @@ back through their crop's inverse."""
 
 import keras
 import tensorflow as tf
-
-from data.geometry import apply_affine, warp_affine
-from mobilenet.crops import (
-    INPUT_SIZE,
-    STAGE2_CROPS,
-    crop_matrix,
-    decode_landmarks,
-    stage2_crop_matrix,
-)
-from mobilenet.network import NUM_LANDMARKS, MobileNetV2Regressor
-from mobilenet.pipeline import bgr_pixels
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.network import NUM_LANDMARKS, MobileNetV2Regressor
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import bgr_pixels
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage2_crop_matrix
 
 STAGES = (1, 2)
 

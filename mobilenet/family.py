@@ -11,21 +11,20 @@ Scoring and the aligner run the whole cascade from the face box.
 from pathlib import Path
 
 import tensorflow as tf
-
-from evaluation.metrics import normalised_mean_error
-from evaluation.per_image import collect_per_image
-from families.contract import (
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import evaluation_dataset
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.per_image import collect_per_image
+from face_alignment_tf.families.contract import (
     DEFAULT_SCORING,
     ExportableNetwork,
     ModelFamily,
     ScoreSettings,
     TrainingParts,
 )
-from mobilenet.aligner import MobilenetAligner
-from mobilenet.cascade import MobileNetCascade
-from mobilenet.lite_aligner import MobilenetLiteAligner, stage_models
-from mobilenet.pipeline import evaluation_dataset
-from mobilenet.trainer import MobilenetTrainingConfig, training_parts
+from face_alignment_tf.mobilenet.aligner import MobilenetAligner
+from face_alignment_tf.mobilenet.cascade import MobileNetCascade
+from face_alignment_tf.mobilenet.lite_aligner import MobilenetLiteAligner, stage_models
+from face_alignment_tf.mobilenet.trainer import MobilenetTrainingConfig, training_parts
 
 STAGE_IO = (
     "input [B, 64, 64, 3] float32: the BGR 0..255 crop of the face box's square (mobilenet."

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
-from data.boxes import checked_batch
-from data.errors import DataError
-from data.geometry import map_points, opencv_affine
-from data.images import as_rgb_uint8, unit_rgb_pixels
-from data.landmarks import MIRROR_PERMUTATION_68
-from mobilenet.crops import INPUT_SIZE, crop_matrix, decode_landmarks, stage2_crop_matrix
-from mobilenet.network import MobileNetV2Regressor
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
+from face_alignment_tf.data.boxes import checked_batch
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.geometry import map_points, opencv_affine
+from face_alignment_tf.data.images import as_rgb_uint8, unit_rgb_pixels
+from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
+from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
 
 
 def convert_stage(network: MobileNetV2Regressor, path: Path) -> None:

@@ -18,24 +18,33 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
-
-from data.photometric import PRESETS
-from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
-from evaluation.metrics import normalised_mean_error
-from families.contract import ModelFamily, TrainingParts
-from mobilenet.batch_norm import recalibrate_batch_norm
-from mobilenet.cascade import MobileNetCascade
-from mobilenet.crops import STAGE2_CROPS, crop_matrix, decode_landmarks, stage2_crop_matrix
-from mobilenet.loss import LOSS_NORMALISERS, LOSSES, weighted_euclidean_loss, wing_loss
-from mobilenet.pipeline import AugmentationConfig, evaluation_dataset, training_dataset
-from mobilenet.schedule import InverseDecay
-from training.run_config import (
+from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
+from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
+    AugmentationConfig,
+    evaluation_dataset,
+    training_dataset,
+)
+from face_alignment_tf.config.run_config import (
     RunConfig,
     flag_error,
     require_at_least,
     require_choice,
     require_positive,
 )
+from face_alignment_tf.data.photometric import PRESETS
+from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.families.contract import ModelFamily, TrainingParts
+from face_alignment_tf.mobilenet.cascade import MobileNetCascade
+from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage2_crop_matrix
+from face_alignment_tf.mobilenet.loss import (
+    LOSS_NORMALISERS,
+    LOSSES,
+    weighted_euclidean_loss,
+    wing_loss,
+)
+from face_alignment_tf.mobilenet.schedule import InverseDecay
 
 # Stage 2's starting weights: stage 1's (its crops are close to stage 1's, so it starts
 # near a solution) or a fresh init.
@@ -58,14 +67,14 @@ class MobilenetTrainingConfig(RunConfig):
     loss_normaliser: str = "eye_centre"
     stage2_init: str = "stage1"
     stage2_crop: str = "box"  # mobilenet.crops.STAGE2_CROPS (model.json's config)
-    # The box jitter of the augmentation (the rest: mobilenet.pipeline.AugmentationConfig).
+    # The box jitter of the augmentation (the rest: the backbone pipeline's AugmentationConfig).
     max_shift: float = AugmentationConfig.max_shift
     max_scale: float = AugmentationConfig.max_scale
     max_rotation_degrees: float = AugmentationConfig.max_rotation_degrees
     # data.photometric.PRESETS: "none" (the original's) or "photos".
     photometric: str = "none"
     # Training batches over which the BN statistics are recomputed at the end (0: keep the
-    # moving averages; see mobilenet.batch_norm).
+    # moving averages; see backbones.batch_norm).
     batch_norm_batches: int = 200
 
     def __post_init__(self):
@@ -133,7 +142,7 @@ def training_parts(
     model = family.build_model({"stages": config.stage, "stage2_crop": config.stage2_crop})
     regions = region_values = None
     if config.stage == 2:
-        from families.trained_model import load_trained_model
+        from face_alignment_tf.families.trained_model import load_trained_model
 
         stage1 = load_trained_model(config.stage1_dir, expected_family=family.name)
         for source, target in zip(stage1.model.stage_1.weights, model.stage_1.weights, strict=True):

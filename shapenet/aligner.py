@@ -12,12 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
-
-from data.boxes import checked_batch
-from data.geometry import apply_affine, warp_affine
-from data.images import unit_rgb_pixels
-from data.landmarks import NUM_LANDMARKS
-from shapenet.model import ShapeNet
+from face_alignment_tf.data.boxes import checked_batch
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.images import unit_rgb_pixels
+from face_alignment_tf.data.landmarks import NUM_LANDMARKS
+from face_alignment_tf.shapenet.model import ShapeNet
 
 
 class ShapenetAligner:

@@ -11,13 +11,12 @@ import dataclasses
 from collections.abc import Callable
 
 import keras
-
-from mobilenet.crops import INPUT_SIZE as MOBILENET_INPUT_SIZE
-from mobilenet.crops import crop_matrix as mobilenet_crop_matrix
-from mobilenet.network import MobileNetV2Regressor
-from mobilenet.pipeline import bgr_pixels
-from shapenet.crops import INPUT_SIZE, grey_pixels, square_crop_matrix
-from shapenet.extractor import ShapeNetExtractor
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE as MOBILENET_INPUT_SIZE
+from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix as mobilenet_crop_matrix
+from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import bgr_pixels
+from face_alignment_tf.shapenet.crops import INPUT_SIZE, grey_pixels, square_crop_matrix
+from face_alignment_tf.shapenet.extractor import ShapeNetExtractor
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-
-from data.geometry import apply_affine
-from data.tfrecords import face_batches
-from evaluation.metrics import normalised_mean_error
-from evaluation.per_image import collect_per_image
-from families.contract import (
+from face_alignment_tf.data.geometry import apply_affine
+from face_alignment_tf.data.tfrecords import face_batches
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.per_image import collect_per_image
+from face_alignment_tf.families.contract import (
     DEFAULT_SCORING,
     ExportableNetwork,
     ModelFamily,
@@ -24,10 +23,10 @@ from families.contract import (
     TrainingParts,
     check_evaluation_crop,
 )
-from shapenet.aligner import ShapenetAligner
-from shapenet.model import ShapeNet
-from shapenet.pipeline import box_crops
-from shapenet.trainer import PlateauState, ShapenetTrainingConfig, training_parts
+from face_alignment_tf.shapenet.aligner import ShapenetAligner
+from face_alignment_tf.shapenet.model import ShapeNet
+from face_alignment_tf.shapenet.pipeline import box_crops
+from face_alignment_tf.shapenet.trainer import PlateauState, ShapenetTrainingConfig, training_parts
 
 
 class ShapenetFamily(ModelFamily):

@@ -2,9 +2,8 @@
 
 import keras
 import numpy as np
-
-from shapenet.backbones import get_backbone
-from shapenet.shape_layer import HomogeneousShapeLayer
+from face_alignment_tf.shapenet.backbones import get_backbone
+from face_alignment_tf.shapenet.shape_layer import HomogeneousShapeLayer
 
 
 @keras.saving.register_keras_serializable(package="shapenet")

@@ -26,13 +26,16 @@ import math
 from collections.abc import Sequence
 
 import tensorflow as tf
-
-from data.geometry import apply_affine, warp_affine
-from data.tfrecords import parse_face, seeded_training_records, shard_paths
-from mobilenet.pipeline import AugmentationConfig as MobilenetAugmentation
-from mobilenet.pipeline import training_dataset as mobilenet_training_dataset
-from shapenet.backbones import Backbone
-from shapenet.crops import CROP_FACTOR, INPUT_SIZE, grey_pixels, window_matrix
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
+    AugmentationConfig as MobilenetAugmentation,
+)
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
+    training_dataset as mobilenet_training_dataset,
+)
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.tfrecords import parse_face, seeded_training_records, shard_paths
+from face_alignment_tf.shapenet.backbones import Backbone
+from face_alignment_tf.shapenet.crops import CROP_FACTOR, INPUT_SIZE, grey_pixels, window_matrix
 
 CROP_SOURCES = ("box", "landmarks")
 

@@ -19,26 +19,25 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
-
-from data.discovery import discover_faces
-from evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
-from families.contract import ModelFamily, TrainingParts
-from mobilenet.batch_norm import recalibrate_batch_norm
-from shapenet.backbones import BACKBONES
-from shapenet.pca import ROTATION_NORMALISATIONS, build_shape_model
-from shapenet.pipeline import (
-    CROP_SOURCES,
-    AugmentationConfig,
-    training_dataset,
-    validation_batches,
-    validation_paths,
-)
-from training.run_config import (
+from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
+from face_alignment_tf.config.run_config import (
     RunConfig,
     flag_error,
     require_at_least,
     require_choice,
     require_positive,
+)
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
+from face_alignment_tf.families.contract import ModelFamily, TrainingParts
+from face_alignment_tf.shapenet.backbones import BACKBONES
+from face_alignment_tf.shapenet.pca import ROTATION_NORMALISATIONS, build_shape_model
+from face_alignment_tf.shapenet.pipeline import (
+    CROP_SOURCES,
+    AugmentationConfig,
+    training_dataset,
+    validation_batches,
+    validation_paths,
 )
 
 HEAD_INITS = ("mean_transform", "random")
@@ -66,7 +65,7 @@ class ShapenetTrainingConfig(RunConfig):
     head_init: str = "mean_transform"
     # MobileNetV2 backbone: training batches over which its BN statistics are recomputed
     # before each epoch's validation (1/20 of them) and at the end (0: keep the moving
-    # averages, which lag a short run's weights: see mobilenet.batch_norm).
+    # averages, which lag a short run's weights: see backbones.batch_norm).
     batch_norm_batches: int = 200
 
     def __post_init__(self):

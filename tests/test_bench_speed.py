@@ -37,8 +37,8 @@ def test_inference_table_ratios_are_to_the_first_row():
 
 
 def test_inference_timing_runs_a_saved_network(tmp_path):
-    from hourglass.family import FAMILY
-    from training.model_file import write_model_file
+    from face_alignment_tf.artifacts.model_file import write_model_file
+    from face_alignment_tf.hourglass.family import FAMILY
 
     datasets = write_afw_faces(tmp_path, count=2)
     config = {"topology": "hourglass", "block": "resnet", "depth": 1, "stacks": 1}

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_library_is_built_with_tensorflows_abi():
-    from custom_ops.build import tensorflow_flags
+    from face_alignment_tf.custom_ops.build import tensorflow_flags
 
     compile_flags, link_flags, _ = tensorflow_flags()
     assert any(flag.startswith("-D_GLIBCXX_USE_CXX11_ABI=") for flag in compile_flags)

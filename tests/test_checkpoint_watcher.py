@@ -6,16 +6,15 @@ import threading
 
 import pytest
 import tensorflow as tf
-
-from data.errors import DataError
-from evaluation.checkpoint_watcher import (
+from face_alignment_tf.artifacts.checkpoints import checkpoint_step
+from face_alignment_tf.artifacts.model_file import write_model_file
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.evaluation.checkpoint_watcher import (
     results_path,
     wait_for_training,
     watch,
 )
-from evaluation.report import write_json
-from training.checkpoints import checkpoint_step
-from training.model_file import write_model_file
+from face_alignment_tf.evaluation.report import write_json
 
 
 def save_checkpoints(directory, steps):

@@ -1,4 +1,4 @@
-"""training.checkpoints and the resume path of the shared loop: a run never loses or clobbers
+"""artifacts.checkpoints and the resume path of the shared loop: a run never loses or clobbers
 its work (issue 15 #1, #2 and the repeated kill test)."""
 
 import json
@@ -8,14 +8,14 @@ import sys
 
 import pytest
 import tensorflow as tf
-
-from tests.conftest import ROOT, write_afw_faces
-from training.checkpoints import (
+from face_alignment_tf.artifacts.checkpoints import (
     checkpoint_problem,
     indexed_steps,
     newest_good_checkpoint,
     recover_checkpoints,
 )
+
+from tests.conftest import ROOT, write_afw_faces
 
 KILLS = 10
 

@@ -45,7 +45,8 @@ def test_predict_writes_json_and_drawings_and_names_every_failure(
     assert faces and all(np.shape(face["landmarks"]) == (68, 2) for face in faces)
     assert "(y, x)" in found[0]["point_order"] and found[0]["detector"] == "opencv"
     # Scored against the bundled ground truth: the same NME by hand (outer eye corners).
-    from data.pts import read_pts
+    from face_alignment_tf.data.pts import read_pts
+
     from face_alignment_tf.detectors import corners, iou
     from face_alignment_tf.score_predictions import score_predictions
 
@@ -69,8 +70,9 @@ def test_predict_writes_json_and_drawings_and_names_every_failure(
 
 @pytest.mark.parametrize("export_format", ["saved_model", "tflite", "onnx"])
 def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
+    from face_alignment_tf.families import load_trained_model
+
     from face_alignment_tf.export import export_model
-    from families import load_trained_model
 
     config, _ = smoke_run("mobilenet")
     model_dir = config.train_dir

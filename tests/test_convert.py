@@ -3,13 +3,12 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.convert import convert
-from data.discovery import discover_faces
-from data.errors import DataError
-from data.preprocessing import prepare_training_face
-from data.reference_shape import build_reference_shape
-from data.tfrecords import parse_face, read_metadata, shard_paths
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.preprocessing import prepare_training_face
+from face_alignment_tf.data.reference_shape import build_reference_shape
+from face_alignment_tf.data.tfrecords import parse_face, read_metadata, shard_paths
 
 
 def test_training_conversion_round_trip(make_dataset, tmp_path):

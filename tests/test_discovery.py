@@ -4,10 +4,9 @@ import pickle
 
 import numpy as np
 import pytest
-
-from data.discovery import box_candidates, discover_faces, split_globs
-from data.errors import DataError
-from data.pts import write_pts
+from face_alignment_tf.data.discovery import box_candidates, discover_faces, split_globs
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.pts import write_pts
 
 
 def test_finds_images_landmarks_and_boxes_by_the_original_rule(make_dataset):

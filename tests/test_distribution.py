@@ -7,11 +7,11 @@ import subprocess
 
 import numpy as np
 import tensorflow as tf
+from face_alignment_tf.families import TrainedModel
+from face_alignment_tf.hourglass.family import FAMILY
+from face_alignment_tf.training.logged_scalars import read_scalars
 
-from families import TrainedModel
-from hourglass.family import FAMILY
 from tests.conftest import ROOT, small_hourglass_command, write_afw_faces
-from training.logged_scalars import read_scalars
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""evaluation.evaluator: every family's eval script, started before the trainer, waits;
+"""drivers.evaluate: every family's eval script, started before the trainer, waits;
 results are kept per test set."""
 
 import json
@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.families import family_names, get_family
 
-from evaluation.evaluator import EvaluatorSettings, run_evaluator
-from families import family_names, get_family
 from tests.conftest import write_afw_faces
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,8 +5,12 @@ import math
 import numpy as np
 import pytest
 import tensorflow as tf
+from face_alignment_tf.custom_ops import (
+    compiled_op_available,
+    compiled_op_load_error,
+    extract_patches,
+)
 
-from custom_ops import compiled_op_available, compiled_op_load_error, extract_patches
 from tests.conftest import require_compiled_op
 
 IMPLEMENTATIONS = ["tf", "compiled"]

@@ -11,12 +11,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.errors import DataError
-from evaluation.checkpoint_watcher import step_results
-from evaluation.evaluator import EvaluatorSettings, run_evaluator
-from families import TrainedModel, family_names, get_family
-from training.model_file import read_model_file
+from face_alignment_tf.artifacts.model_file import read_model_file
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.evaluation.checkpoint_watcher import step_results
+from face_alignment_tf.families import TrainedModel, family_names, get_family
 
 FAMILIES = family_names()
 

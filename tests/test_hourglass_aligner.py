@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from hourglass.aligner import HourglassAligner
+from face_alignment_tf.hourglass.aligner import HourglassAligner
 
 
 def blob_image(shape, centre, sigma=3.0) -> np.ndarray:

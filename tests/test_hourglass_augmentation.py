@@ -3,10 +3,14 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.landmarks import mirror_landmarks
+from face_alignment_tf.hourglass.augmentation import (
+    augment_crop,
+    crop_matrix,
+    sample_crop_parameters,
+)
 
-from data.geometry import apply_affine, warp_affine
-from data.landmarks import mirror_landmarks
-from hourglass.augmentation import augment_crop, crop_matrix, sample_crop_parameters
 from tests.conftest import template_shape
 
 

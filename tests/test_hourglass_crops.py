@@ -2,15 +2,15 @@
 
 import numpy as np
 import pytest
-
-from data.geometry import similarity_matrix
-from hourglass.crops import (
+from face_alignment_tf.data.geometry import similarity_matrix
+from face_alignment_tf.hourglass.crops import (
     arcface_template,
     box_crop,
     five_points,
     oracle_box,
     template_alignment,
 )
+
 from tests.conftest import template_shape
 
 

@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
-
-from hourglass.heatmaps import decode_argmax, decode_subpixel, first_argmax_2d, heatmap_targets
+from face_alignment_tf.hourglass.heatmaps import (
+    decode_argmax,
+    decode_subpixel,
+    first_argmax_2d,
+    heatmap_targets,
+)
 
 
 def one_landmark(y, x, count=68):

@@ -3,13 +3,12 @@
 import keras
 import numpy as np
 import pytest
-
-from hourglass import PRESETS, HourglassNetwork, build
-from hourglass.blocks import make_block
-from hourglass.cab_block import CABlock
-from hourglass.hourglass_module import HourglassModule
-from hourglass.presets import display_name
-from hourglass.sat_grid import SATGrid
+from face_alignment_tf.hourglass import PRESETS, HourglassNetwork, build
+from face_alignment_tf.hourglass.blocks import make_block
+from face_alignment_tf.hourglass.cab_block import CABlock
+from face_alignment_tf.hourglass.hourglass_module import HourglassModule
+from face_alignment_tf.hourglass.presets import display_name
+from face_alignment_tf.hourglass.sat_grid import SATGrid
 
 # SPEC B.9: Keras trainable / non-trainable counts of the released models.
 EXPECTED = {

@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-
-from data.convert import convert
-from hourglass.heatmaps import decode_argmax
-from hourglass.pipeline import evaluation_dataset, training_dataset
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.hourglass.heatmaps import decode_argmax
+from face_alignment_tf.hourglass.pipeline import evaluation_dataset, training_dataset
 
 
 @pytest.fixture

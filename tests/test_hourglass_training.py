@@ -8,18 +8,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
+from face_alignment_tf.artifacts.model_file import read_model_file
+from face_alignment_tf.data.mat_annotations import read_pt3d_68
+from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.drivers.train import train
+from face_alignment_tf.evaluation.checkpoint_watcher import step_results
+from face_alignment_tf.evaluation.metrics import normalising_distance
+from face_alignment_tf.families import TrainedModel
+from face_alignment_tf.hourglass.family import FAMILY
+from face_alignment_tf.hourglass.trainer import (
+    HourglassTrainingConfig,
+    epoch_schedule,
+    heatmap_loss,
+)
+from face_alignment_tf.training.logged_scalars import read_scalars
 
-from data.mat_annotations import read_pt3d_68
-from evaluation.checkpoint_watcher import step_results
-from evaluation.evaluator import EvaluatorSettings, run_evaluator
-from evaluation.metrics import normalising_distance
-from families import TrainedModel
-from hourglass.family import FAMILY
-from hourglass.trainer import HourglassTrainingConfig, epoch_schedule, heatmap_loss
 from tests.conftest import template_shape, write_aflw_face
-from training.logged_scalars import read_scalars
-from training.model_file import read_model_file
-from training.trainer import train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,7 +150,7 @@ def test_evaluator_tags_and_normalisers(trained):
     inter_ocular = evaluate_in_process(
         config.train_dir, config.datasets, root / "eval_io", 22, normaliser="inter_ocular"
     )
-    from data.pts import read_pts
+    from face_alignment_tf.data.pts import read_pts
 
     for path, error in eye_centre["per_image"].items():
         truth = read_pts(Path(path).with_suffix(".pts"), 68)

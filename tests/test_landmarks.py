@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.landmarks import MIRROR_PERMUTATION_68, bounding_box_corners, mirror, mirror_landmarks
+from face_alignment_tf.data.landmarks import (
+    MIRROR_PERMUTATION_68,
+    bounding_box_corners,
+    mirror,
+    mirror_landmarks,
+)
 
 
 def test_permutation_is_the_spec_involution():

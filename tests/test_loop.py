@@ -6,9 +6,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from training.logged_scalars import read_scalars
-from training.loop import LoopSettings, _anyone_stops, run_training_loop
+from face_alignment_tf.training.logged_scalars import read_scalars
+from face_alignment_tf.training.loop import LoopSettings, _anyone_stops, run_training_loop
 
 
 def train_line(

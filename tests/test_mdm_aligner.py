@@ -3,24 +3,24 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.discovery import discover_faces
-from data.preprocessing import (
+from face_alignment_tf.artifacts.model_file import write_model_file
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.preprocessing import (
     evaluation_frame,
     load_face,
     prepare_evaluation_face,
     read_image,
 )
-from data.reference_shape import build_reference_shape
-from evaluation.metrics import normalised_mean_error
-from evaluation.records import prepare_evaluation_records
-from families import load_aligner
-from mdm.aligner import MdmAligner
-from mdm.family import FAMILY
-from mdm.pipeline import evaluation_dataset
-from mdm.scoring import evaluate_batches
+from face_alignment_tf.data.reference_shape import build_reference_shape
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.evaluation.records import prepare_evaluation_records
+from face_alignment_tf.families import load_aligner
+from face_alignment_tf.mdm.aligner import MdmAligner
+from face_alignment_tf.mdm.family import FAMILY
+from face_alignment_tf.mdm.pipeline import evaluation_dataset
+from face_alignment_tf.mdm.scoring import evaluate_batches
+
 from tests.conftest import write_afw_faces
-from training.model_file import write_model_file
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from mdm.augmentation import distort_colour, pad_to_canvas, rotate
+from face_alignment_tf.mdm.augmentation import distort_colour, pad_to_canvas, rotate
 
 
 def test_padding_offsets_and_noise():

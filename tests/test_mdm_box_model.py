@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-
-from data.convert import convert
-from data.discovery import discover_faces
-from data.preprocessing import prepare_training_face
-from mdm.box_model import BoxPerturbationModel, normalise_boxes
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.preprocessing import prepare_training_face
+from face_alignment_tf.mdm.box_model import BoxPerturbationModel, normalise_boxes
 
 
 def synthetic_pairs(count, seed=0):

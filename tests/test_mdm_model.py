@@ -4,11 +4,10 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.landmarks import mirror_landmarks
-from mdm import MDM, PatchFeatureExtractor, mdm_loss, step_losses
-from mdm.patch_features import central_crop_slice
-from mdm.scoring import predict
+from face_alignment_tf.data.landmarks import mirror_landmarks
+from face_alignment_tf.mdm import MDM, PatchFeatureExtractor, mdm_loss, step_losses
+from face_alignment_tf.mdm.patch_features import central_crop_slice
+from face_alignment_tf.mdm.scoring import predict
 
 
 def built(**kwargs) -> MDM:

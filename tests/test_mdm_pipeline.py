@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.convert import convert
-from mdm.pipeline import (
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.mdm.pipeline import (
     AugmentationConfig,
     evaluation_dataset,
     training_dataset,

@@ -2,10 +2,9 @@
 calls give."""
 
 import numpy as np
-
-from families import load_trained_model
-from mdm.pipeline import unmirror_predictions
-from mdm.scoring import predict
+from face_alignment_tf.families import load_trained_model
+from face_alignment_tf.mdm.pipeline import unmirror_predictions
+from face_alignment_tf.mdm.scoring import predict
 
 
 def test_one_batch_of_direct_and_mirrored_faces_equals_two_calls(smoke_run):

@@ -8,15 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from evaluation.checkpoint_watcher import step_results
-from evaluation.metrics import normalised_mean_error
-from mdm.family import FAMILY
-from mdm.moving_average import ExponentialMovingAverage
-from mdm.pipeline import AugmentationConfig, evaluation_dataset
-from mdm.trainer import MdmTrainingConfig, learning_rate_schedule
-from training.logged_scalars import read_scalars
-from training.trainer import train
+from face_alignment_tf.drivers.train import train
+from face_alignment_tf.evaluation.checkpoint_watcher import step_results
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
+from face_alignment_tf.mdm.family import FAMILY
+from face_alignment_tf.mdm.moving_average import ExponentialMovingAverage
+from face_alignment_tf.mdm.pipeline import AugmentationConfig, evaluation_dataset
+from face_alignment_tf.mdm.trainer import MdmTrainingConfig, learning_rate_schedule
+from face_alignment_tf.training.logged_scalars import read_scalars
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_AUGMENTATION = AugmentationConfig(

@@ -2,8 +2,7 @@
 
 import numpy as np
 import scipy.integrate
-
-from data import menpo_compat
+from face_alignment_tf.data import menpo_compat
 
 
 def test_restores_exactly_the_removed_names():

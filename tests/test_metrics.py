@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from evaluation.metrics import (
+from face_alignment_tf.evaluation.metrics import (
     area_under_ced,
     cumulative_error_distribution,
     failure_rate,

@@ -3,8 +3,7 @@
 import keras
 import numpy as np
 import pytest
-
-from mobilenet.batch_norm import recalibrate_batch_norm
+from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
 
 
 def test_the_moving_statistics_become_the_mean_of_the_batches_statistics():

@@ -6,16 +6,16 @@ import json
 
 import numpy as np
 import tensorflow as tf
+from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, encode_landmarks
+from face_alignment_tf.data.tfrecords import read_metadata
+from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.drivers.train import train
+from face_alignment_tf.evaluation.checkpoint_watcher import step_results
+from face_alignment_tf.families import TrainedModel
+from face_alignment_tf.mobilenet.cascade import MobileNetCascade, landmarks_in_images
+from face_alignment_tf.mobilenet.family import FAMILY
 
-from data.tfrecords import read_metadata
-from evaluation.checkpoint_watcher import step_results
-from evaluation.evaluator import EvaluatorSettings, run_evaluator
-from families import TrainedModel
-from mobilenet.cascade import MobileNetCascade, landmarks_in_images
-from mobilenet.crops import crop_matrix, encode_landmarks
-from mobilenet.family import FAMILY
 from tests.conftest import template_shape
-from training.trainer import train
 
 
 def demo_square(top, left, bottom, right):

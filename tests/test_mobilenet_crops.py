@@ -2,15 +2,13 @@
 
 import numpy as np
 import pytest
-
-from mobilenet.crops import (
+from face_alignment_tf.backbones.mobilenet_v2.crop import (
     crop_matrix,
     decode_landmarks,
     encode_landmarks,
     padded_square,
-    stage2_crop_matrix,
-    tilt_angle,
 )
+from face_alignment_tf.mobilenet.crops import stage2_crop_matrix, tilt_angle
 
 
 def corners(top, left, bottom, right):

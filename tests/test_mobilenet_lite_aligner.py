@@ -4,13 +4,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from data.discovery import discover_faces
-from data.images import load_image
-from data.landmarks import mirror_landmarks
-from mobilenet.crops import crop_matrix, stage2_crop_matrix
-from mobilenet.family import FAMILY
-from mobilenet.lite_aligner import bgr_crop, warp_ready_pixels
+from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
+from face_alignment_tf.data.landmarks import mirror_landmarks
+from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
+from face_alignment_tf.mobilenet.family import FAMILY
+from face_alignment_tf.mobilenet.lite_aligner import bgr_crop, warp_ready_pixels
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_aligned_crops_and_mirror_averaging_agree_between_runtimes(
 
 
 def test_opencv_crops_equal_the_pipelines_warp():
-    from data.geometry import warp_affine
+    from face_alignment_tf.data.geometry import warp_affine
 
     image = np.random.default_rng(0).integers(0, 256, (120, 90, 3), np.uint8)
     box = np.array([[20, 15], [100, 15], [100, 70], [20, 70]], np.float32)

@@ -4,9 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
-from mobilenet.loss import loss_normaliser, weighted_euclidean_loss, wing_loss
-from mobilenet.schedule import InverseDecay
+from face_alignment_tf.mobilenet.loss import loss_normaliser, weighted_euclidean_loss, wing_loss
+from face_alignment_tf.mobilenet.schedule import InverseDecay
 
 
 def targets_with_eyes() -> np.ndarray:

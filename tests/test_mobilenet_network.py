@@ -5,8 +5,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from mobilenet.network import BOTTLENECKS, Bottleneck, MobileNetV2Regressor
+from face_alignment_tf.backbones.mobilenet_v2.network import (
+    BOTTLENECKS,
+    Bottleneck,
+    MobileNetV2Regressor,
+)
 
 
 @pytest.fixture(scope="module")

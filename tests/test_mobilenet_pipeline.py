@@ -5,19 +5,18 @@ import cv2
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.convert import convert
-from data.geometry import apply_affine, warp_affine
-from data.landmarks import mirror_landmarks
-from data.tfrecords import parse_face, shard_paths
-from mobilenet.crops import crop_matrix
-from mobilenet.pipeline import (
+from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig,
     evaluation_dataset,
     pad_matrix,
     pad_ratio_matrix,
     training_dataset,
 )
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.landmarks import mirror_landmarks
+from face_alignment_tf.data.tfrecords import parse_face, shard_paths
 
 STILL = AugmentationConfig(
     flip_probability=0, max_shift=0, max_scale=0, max_rotation_degrees=0, pad_ratio=0,
@@ -95,7 +94,7 @@ def test_evaluation_batches_hold_each_face_once(records):
 
 
 def test_stage_2_crops_follow_the_region_table(records):
-    from mobilenet.crops import stage2_crop_matrix
+    from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
 
     directory, faces = records
     paths = sorted(faces)

@@ -8,9 +8,7 @@ import cv2
 import numpy as np
 import pytest
 import tensorflow as tf
-from PIL import Image
-
-from data.photometric import (
+from face_alignment_tf.data.photometric import (
     LUMA_WEIGHTS,
     PHOTO_AUGMENTATION,
     PhotometricConfig,
@@ -23,6 +21,7 @@ from data.photometric import (
     occlude,
     photometric_augment,
 )
+from PIL import Image
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +105,12 @@ def test_greyscale_only_at_probability_one(image):
 
 
 def test_the_photo_recipe_keeps_the_pipelines_geometry(tmp_path):
-    from data.convert import convert
-    from mobilenet.pipeline import AugmentationConfig, training_dataset
+    from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
+        AugmentationConfig,
+        training_dataset,
+    )
+    from face_alignment_tf.data.convert import convert
+
     from tests.conftest import write_afw_faces
 
     convert(write_afw_faces(tmp_path, count=3), tmp_path / "train", num_shards=1, workers=1)

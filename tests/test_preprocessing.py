@@ -5,10 +5,9 @@ import math
 
 import numpy as np
 import pytest
-
-from data.discovery import discover_faces
-from data.errors import DataError
-from data.preprocessing import (
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.preprocessing import (
     crop_to_box,
     evaluation_frame,
     load_face,
@@ -16,7 +15,7 @@ from data.preprocessing import (
     prepare_training_face,
     read_image,
 )
-from data.reference_shape import build_reference_shape
+from face_alignment_tf.data.reference_shape import build_reference_shape
 
 
 def centred_norm(points):

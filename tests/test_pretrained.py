@@ -5,10 +5,10 @@ import json
 
 import numpy as np
 import pytest
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
 
 import face_alignment_tf.pretrained as pretrained
-from data.discovery import discover_faces
-from data.images import load_image
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_a_packaged_model_loads_by_name_with_its_manifest(packaged, bundled_face
     assert {"model.json", "ckpt-2.index", "ckpt-2.litert/stage_1.tflite"} <= set(manifest["sha256"])
     # Weights only: no optimiser state is shipped.
     assert (folder / "ckpt-2.data-00000-of-00001").stat().st_size < 2_000_000
-    from families import load_aligner
+    from face_alignment_tf.families import load_aligner
 
     records = discover_faces(bundled_faces)
     images = [load_image(r.image_path) for r in records]

@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-
-from data.errors import DataError
-from data.pts import read_pts, write_pts
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.pts import read_pts, write_pts
 
 
 def test_matches_menpo_importer():

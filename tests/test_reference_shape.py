@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from data.reference_shape import align_reference_to_box, build_reference_shape
+from face_alignment_tf.data.reference_shape import align_reference_to_box, build_reference_shape
 
 
 def test_matches_menpofit_and_has_diagonal_200():
@@ -66,7 +65,7 @@ def test_procrustes_mean_ignores_position_scale_and_rotation():
     plain = build_reference_shape(shapes, alignment="procrustes")
     again = build_reference_shape(moved, alignment="procrustes")
     # Same shape up to a similarity; both have diagonal 200.
-    from data.reference_shape import _align
+    from face_alignment_tf.data.reference_shape import _align
 
     np.testing.assert_allclose(_align(again, plain), plain, atol=0.05)
     assert np.hypot(*np.ptp(again, axis=0)) == pytest.approx(200, abs=1e-3)

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from evaluation.report import summarise
+from face_alignment_tf.evaluation.report import summarise
 
 
 def test_summary_numbers():

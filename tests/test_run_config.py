@@ -1,11 +1,10 @@
 """Training settings are checked when the config is made, before any work (issue 15 #11)."""
 
 import pytest
-
-from data.errors import DataError
-from hourglass.trainer import HourglassTrainingConfig
-from mdm.trainer import MdmTrainingConfig
-from mobilenet.trainer import MobilenetTrainingConfig
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.hourglass.trainer import HourglassTrainingConfig
+from face_alignment_tf.mdm.trainer import MdmTrainingConfig
+from face_alignment_tf.mobilenet.trainer import MobilenetTrainingConfig
 
 RUN = {"datasets": "faces/*.png", "train_dir": "run"}
 

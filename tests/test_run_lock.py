@@ -6,11 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-
-from data.errors import DataError
-from families import get_family
-from training.run_lock import LOCK_FILE, RunLock
-from training.trainer import train
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.drivers.train import train
+from face_alignment_tf.families import get_family
+from face_alignment_tf.training.run_lock import LOCK_FILE, RunLock
 
 
 def test_a_held_lock_is_refused_and_names_its_holder(tmp_path):

@@ -8,10 +8,10 @@ import sys
 
 import numpy as np
 import pytest
+from face_alignment_tf.data.pts import read_pts, write_pts
+from face_alignment_tf.training.run_lock import RunLock
 
-from data.pts import read_pts, write_pts
 from tests.conftest import ROOT
-from training.run_lock import RunLock
 
 
 def run_script(script: str, *flags: str) -> subprocess.CompletedProcess:

@@ -4,10 +4,9 @@ that move with the pixels, the held-out split."""
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from data.geometry import apply_affine, warp_affine
-from shapenet.crops import GREY_WEIGHTS, grey_pixels, square_crop_matrix
-from shapenet.pipeline import (
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.shapenet.crops import GREY_WEIGHTS, grey_pixels, square_crop_matrix
+from face_alignment_tf.shapenet.pipeline import (
     AugmentationConfig,
     augmented_crop_matrix,
     is_held_out,

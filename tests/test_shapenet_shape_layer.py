@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from shapenet.shape_layer import (
+from face_alignment_tf.shapenet.shape_layer import (
     HomogeneousShapeLayer,
     similarity_transform_2d,
     similarity_transform_3d,

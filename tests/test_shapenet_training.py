@@ -2,11 +2,10 @@
 plateau schedule and the mean-transform start, by hand."""
 
 import numpy as np
-
-from families import TrainedModel, get_family
-from shapenet.trainer import PlateauState, mean_transform_bias
-from training.logged_scalars import read_scalars
-from training.trainer import train
+from face_alignment_tf.drivers.train import train
+from face_alignment_tf.families import TrainedModel, get_family
+from face_alignment_tf.shapenet.trainer import PlateauState, mean_transform_bias
+from face_alignment_tf.training.logged_scalars import read_scalars
 
 
 def test_the_original_network_trains_validates_and_evaluates(bundled_faces, tmp_path):

@@ -23,14 +23,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
-
-from training.checkpoints import (
+from face_alignment_tf.artifacts.checkpoints import (
     checkpoint_step,
     newest_good_checkpoint,
     recover_checkpoints,
 )
-from training.distribution import checkpoint_dir, distribute, is_chief
-from training.event_files import drop_events_after
+from face_alignment_tf.training.distribution import checkpoint_dir, distribute, is_chief
+from face_alignment_tf.training.event_files import drop_events_after
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +55,7 @@ def restore_latest(
 ) -> tf.train.CheckpointManager:
     """This process's CheckpointManager, with train_dir's newest good checkpoint (if any)
     restored: the chief first removes broken checkpoints and leftovers
-    (`training.checkpoints.recover_checkpoints`) and drops logged events past the restored
+    (`artifacts.checkpoints.recover_checkpoints`) and drops logged events past the restored
     step (`training.event_files`); other workers only read."""
     chief = is_chief(strategy)
     if chief:

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from data.convert import convert
-from data.errors import DataError
-from data.tfrecords import METADATA_FILE, read_metadata
-from training.distribution import wait_for_chief
+from face_alignment_tf.data.convert import convert
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.tfrecords import METADATA_FILE, read_metadata
+from face_alignment_tf.training.distribution import wait_for_chief
 
 RECORDS_DIR = "records"
 

@@ -15,8 +15,7 @@ import socket
 from pathlib import Path
 
 from absl import logging
-
-from data.errors import DataError
+from face_alignment_tf.data.errors import DataError
 
 LOCK_FILE = "lock"
 

@@ -13,18 +13,17 @@ import contextlib
 from collections.abc import Callable
 
 from absl import app
-
-from data.errors import exit_on_data_error
-from data.output_dir import make_output_dir
-from data.tfrecords import read_metadata
-from families.contract import ModelFamily
-from training.distribution import is_chief, make_strategy
-from training.flags import config_from_flags
-from training.loop import run_training_loop
-from training.model_file import check_resumable, write_model_file
-from training.records import prepare_training_records
-from training.run_config import RunConfig
-from training.run_lock import RunLock
+from face_alignment_tf.artifacts.model_file import check_resumable, write_model_file
+from face_alignment_tf.config.flags import config_from_flags
+from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.data.errors import exit_on_data_error
+from face_alignment_tf.data.output_dir import make_output_dir
+from face_alignment_tf.data.tfrecords import read_metadata
+from face_alignment_tf.families.contract import ModelFamily
+from face_alignment_tf.training.distribution import is_chief, make_strategy
+from face_alignment_tf.training.loop import run_training_loop
+from face_alignment_tf.training.records import prepare_training_records
+from face_alignment_tf.training.run_lock import RunLock
 
 
 def train(family: ModelFamily, config: RunConfig) -> dict:

@@ -10,10 +10,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-
-from data.errors import DataError
-from data.json_files import write_json_atomically
-from training.checkpoints import newest_good_checkpoint
+from face_alignment_tf.artifacts.checkpoints import newest_good_checkpoint
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.json_files import write_json_atomically
 
 MODEL_FILE = "model.json"
 

@@ -14,20 +14,19 @@ from collections.abc import Callable, Sequence
 
 import tensorflow as tf
 from absl import app, flags
-
-from data.errors import exit_on_data_error
-from data.flags import define_box_flags
-from data.output_dir import make_output_dir
-from evaluation.checkpoint_watcher import (
+from face_alignment_tf.data.errors import exit_on_data_error
+from face_alignment_tf.data.flags import define_box_flags
+from face_alignment_tf.data.output_dir import make_output_dir
+from face_alignment_tf.evaluation.checkpoint_watcher import (
     newest_checkpoint_to_evaluate,
     wait_for_training,
     watch,
 )
-from evaluation.metrics import NORMALISERS
-from evaluation.records import evaluation_key, prepare_evaluation_records
-from evaluation.report import report_checkpoint
-from families.contract import ScoreSettings
-from families.trained_model import TrainedModel
+from face_alignment_tf.evaluation.metrics import NORMALISERS
+from face_alignment_tf.evaluation.records import evaluation_key, prepare_evaluation_records
+from face_alignment_tf.evaluation.report import report_checkpoint
+from face_alignment_tf.families.contract import ScoreSettings
+from face_alignment_tf.families.trained_model import TrainedModel
 
 FLAGS = flags.FLAGS
 

@@ -18,12 +18,15 @@ import dataclasses
 import math
 
 import tensorflow as tf
-
-from data.geometry import apply_affine, warp_affine
-from data.landmarks import MIRROR_PERMUTATION_68
-from data.photometric import PhotometricConfig, photometric_augment
-from data.tfrecords import byte_range_pixels, face_batches, seeded_training_records
-from mobilenet.crops import INPUT_SIZE, crop_matrix, encode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, encode_landmarks
+from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
+from face_alignment_tf.data.photometric import PhotometricConfig, photometric_augment
+from face_alignment_tf.data.tfrecords import (
+    byte_range_pixels,
+    face_batches,
+    seeded_training_records,
+)
 
 PAD_RATIO = 0.15
 

@@ -3,9 +3,8 @@
 import dataclasses
 
 from absl import flags
-
-from data.flags import define_box_flags
-from training.distribution import STRATEGIES
+from face_alignment_tf.data.flags import define_box_flags
+from face_alignment_tf.training.distribution import STRATEGIES
 
 FLAGS = flags.FLAGS
 

@@ -2,8 +2,8 @@
 
 import dataclasses
 
-from data.errors import DataError
-from training.loop import LoopSettings
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.training.loop import LoopSettings
 
 
 def flag_error(name: str, value, problem: str) -> DataError:

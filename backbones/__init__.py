@@ -1,0 +1,1 @@
+"""Networks that several families build on, with their input conventions."""

@@ -1,0 +1,1 @@
+"""Declared settings: each field once (default, help, choices), flags generated from them."""

@@ -1,0 +1,1 @@
+"""The drivers above the families: training and the checkpoint-watching evaluator."""

@@ -1,0 +1,2 @@
+"""Runtimes: convert an exportable network (SavedModel, LiteRT, ONNX), load it into a numpy
+callable."""
