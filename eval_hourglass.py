@@ -12,22 +12,8 @@ boxes; --crop=oracle uses SDU's crop from the ground truth (an oracle: it
 knows the answer's position, scale and roll).
 """
 
-from absl import flags
-from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
-from face_alignment_tf.families.contract import EVALUATION_CROPS
-from face_alignment_tf.hourglass.scoring import DECODERS
-
-
-def define_flags() -> None:
-    define_evaluator_flags("ckpt/hourglass", "ckpt/hourglass_eval", batch_size=32)
-    flags.DEFINE_enum("decoder", "argmax", list(DECODERS), "Heatmap decoder (argmax: SDU's).")
-    flags.DEFINE_enum(
-        "crop",
-        "box",
-        EVALUATION_CROPS,
-        "box: from the detector box; oracle: SDU's ground-truth crop.",
-    )
-
+from face_alignment_tf.drivers.evaluate import evaluator_main
+from face_alignment_tf.hourglass.family import FAMILY
 
 if __name__ == "__main__":
-    evaluator_main("hourglass", define_flags, ("decoder", "crop"))
+    evaluator_main(FAMILY)

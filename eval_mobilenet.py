@@ -9,12 +9,8 @@ box of stage 1's points). The same watcher and reports as the other evaluators; 
 inter-ocular unless --normaliser (eye_centre: SDU's and the loss's distance).
 """
 
-from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
-
-
-def define_flags() -> None:
-    define_evaluator_flags("ckpt/mobilenet", "ckpt/mobilenet_eval", batch_size=64)
-
+from face_alignment_tf.drivers.evaluate import evaluator_main
+from face_alignment_tf.mobilenet.family import FAMILY
 
 if __name__ == "__main__":
-    evaluator_main("mobilenet", define_flags)
+    evaluator_main(FAMILY)

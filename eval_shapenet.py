@@ -9,20 +9,8 @@ watcher and reports as the other evaluators: mean NME (inter-ocular unless --nor
 failure rate and AUC at 0.08, a CED plot, errors-<step>-<key>.json.
 """
 
-from absl import flags
-from face_alignment_tf.drivers.evaluate import define_evaluator_flags, evaluator_main
-from face_alignment_tf.families.contract import EVALUATION_CROPS
-
-
-def define_flags() -> None:
-    define_evaluator_flags("ckpt/shapenet", "ckpt/shapenet_eval", batch_size=32)
-    flags.DEFINE_enum(
-        "crop",
-        "box",
-        EVALUATION_CROPS,
-        "box: from the detector box; oracle: the ground truth's crop.",
-    )
-
+from face_alignment_tf.drivers.evaluate import evaluator_main
+from face_alignment_tf.shapenet.family import FAMILY
 
 if __name__ == "__main__":
-    evaluator_main("shapenet", define_flags, ("crop",))
+    evaluator_main(FAMILY)

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.artifacts.checkpoints import newest_good_checkpoint
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.json_files import write_json_atomically

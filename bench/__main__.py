@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from absl import app, flags
-from face_alignment_tf.data.errors import exit_on_data_error
 
 from bench import accuracy, robustness, speed
 from bench.flags import define_model_flags
 from bench.machine import describe_machine
+from face_alignment_tf.data.errors import exit_on_data_error
 
 FLAGS = flags.FLAGS
 BEGIN = "<!-- bench:begin -->"

@@ -26,23 +26,23 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
+
+from bench.dlib_peer import DlibLandmarker
+from bench.flags import define_model_flags
+from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.data.discovery import box_candidates, discover_faces
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.data.images import load_image
 from face_alignment_tf.data.pts import read_pts, write_pts
+from face_alignment_tf.detectors import detector_names, make_detector, matching_box
 from face_alignment_tf.evaluation.ced_plot import save_ced_plot
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.evaluation.records import prepare_evaluation_records
 from face_alignment_tf.evaluation.report import summarise
 from face_alignment_tf.families import ScoreSettings, load_trained_model
 
-from bench.dlib_peer import DlibLandmarker
-from bench.flags import define_model_flags
-from face_alignment_tf.calibration import BoxCalibration, read_calibrations
-from face_alignment_tf.detectors import DETECTORS, make_detector, matching_box
-
 FLAGS = flags.FLAGS
-INITIALISATIONS = ("bbs", *DETECTORS)
+INITIALISATIONS = ("bbs", *detector_names())
 
 
 def define_flags() -> None:
@@ -142,7 +142,7 @@ def accuracy_report(work: Path) -> str:
     for initialisation in FLAGS.initialisations:
         if initialisation == "bbs":
             datasets, bbs_dir, missed = FLAGS.datasets, FLAGS.bbs_dir, []
-        elif initialisation in DETECTORS:
+        elif initialisation in detector_names():
             bbs_dir = str(work / initialisation / "bbs")
             missed = detect_boxes(records, initialisation, Path(bbs_dir), FLAGS.datasets)
             datasets = ":".join(

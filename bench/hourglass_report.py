@@ -14,8 +14,10 @@ curves (inter-ocular) of both crops with each decoder.
 from pathlib import Path
 
 from absl import app, flags
+
 from face_alignment_tf.artifacts.checkpoints import checkpoint_step
-from face_alignment_tf.data.flags import define_box_flags
+from face_alignment_tf.config.run_config import BoxSettings
+from face_alignment_tf.config.settings import define_flags_of
 from face_alignment_tf.evaluation.ced_plot import save_ced_plot
 from face_alignment_tf.evaluation.per_image import error_array
 from face_alignment_tf.evaluation.records import prepare_evaluation_records
@@ -34,7 +36,7 @@ def define_flags() -> None:
     flags.DEFINE_string("checkpoint", None, "Checkpoint to score (default: the latest).")
     flags.DEFINE_string("dataset_path", None, "Colon-separated test image globs.", required=True)
     flags.DEFINE_string("eval_dir", None, "Where the test records go (default: <dir>/bench).")
-    define_box_flags()
+    define_flags_of(BoxSettings)
     flags.DEFINE_integer("batch_size", 32, "Faces per batch.")
     flags.DEFINE_string("ced_png", None, "Where to save the CED plot (optional).")
 

@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 from absl import app, flags
+
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
 
@@ -79,6 +80,7 @@ def main(argv: list[str]) -> None:
     del argv
     if FLAGS.method != "dlib":
         import tensorflow as tf  # noqa: F401 -- counted with the imports, not the load
+
         from face_alignment_tf.artifacts.model_file import read_model_file
         from face_alignment_tf.families import get_family
 

@@ -16,6 +16,7 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
+
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
 

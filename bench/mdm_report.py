@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
+
 from face_alignment_tf.evaluation.ced_plot import save_ced_plot
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.evaluation.report import summarise

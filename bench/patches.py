@@ -22,6 +22,7 @@ import time
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
+
 from face_alignment_tf.custom_ops import (
     compiled_op_available,
     compiled_op_load_error,

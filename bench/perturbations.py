@@ -25,9 +25,9 @@ from collections.abc import Callable
 
 import cv2
 import numpy as np
+
 from face_alignment_tf.data.geometry import map_points, opencv_affine
 from face_alignment_tf.data.landmarks import OUTER_EYE_CORNERS
-
 from face_alignment_tf.detectors import corner_array
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray]

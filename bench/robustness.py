@@ -23,16 +23,16 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
-from face_alignment_tf.data.discovery import discover_faces
-from face_alignment_tf.data.errors import exit_on_data_error
-from face_alignment_tf.data.images import load_image
-from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, normalised_mean_error
-from face_alignment_tf.evaluation.report import summarise
 
 from bench.dlib_peer import DlibLandmarker
 from bench.flags import define_model_flags
 from bench.perturbations import PERTURBATIONS, perturbed
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.errors import exit_on_data_error
+from face_alignment_tf.data.images import load_image
 from face_alignment_tf.detectors import DlibHogDetector, matching_index
+from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, normalised_mean_error
+from face_alignment_tf.evaluation.report import summarise
 from face_alignment_tf.face_aligner import DEFAULT_DETECTOR, DEFAULT_MODEL, FaceAligner
 
 FLAGS = flags.FLAGS

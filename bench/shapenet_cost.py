@@ -15,11 +15,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
+
+from bench.machine import describe_machine
 from face_alignment_tf.shapenet.backbones import BACKBONES, get_backbone
 from face_alignment_tf.shapenet.model import ShapeNet
 from face_alignment_tf.shapenet.trainer import l1_loss
-
-from bench.machine import describe_machine
 
 FLAGS = flags.FLAGS
 

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags
+
+from bench.flags import define_model_flags
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.families import family_names, get_family
 from face_alignment_tf.training.logged_scalars import read_scalars
-
-from bench.flags import define_model_flags
 
 FLAGS = flags.FLAGS
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import tensorflow as tf
 from absl import app, flags
+
 from face_alignment_tf.data.tfrecords import read_metadata
 from face_alignment_tf.families import get_family
 from face_alignment_tf.training.records import prepare_training_records

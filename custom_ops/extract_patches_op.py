@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 import tensorflow as tf
+
 from face_alignment_tf.custom_ops.patch_indices import (
     check_mode,
     normalise_patch_shape,

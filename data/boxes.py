@@ -10,6 +10,7 @@ the image's longer side.
 from collections.abc import Sequence
 
 import numpy as np
+
 from face_alignment_tf.data.errors import DataError
 
 MIN_BOX_SIDE = 1.0  # pixels

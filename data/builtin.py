@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from absl import app, flags
+
 from face_alignment_tf.data import menpo_compat  # noqa: F401
 from face_alignment_tf.data.landmarks import NUM_LANDMARKS, bounding_box_corners
 from face_alignment_tf.data.pts import write_pts

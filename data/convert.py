@@ -18,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 from absl import app, flags, logging
+
+from face_alignment_tf.config.run_config import BoxSettings
+from face_alignment_tf.config.settings import define_flags_of
 from face_alignment_tf.data.discovery import FaceRecord, discover_faces, source_fingerprint
 from face_alignment_tf.data.errors import exit_on_data_error
-from face_alignment_tf.data.flags import define_box_flags
 from face_alignment_tf.data.preprocessing import (
     PreparedFace,
     prepare_evaluation_face,
@@ -120,7 +122,7 @@ def define_flags() -> None:
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("output_dir", None, "Output directory.", required=True)
     flags.DEFINE_enum("split", "train", SPLITS, "train: builds the reference shape.")
-    define_box_flags()
+    define_flags_of(BoxSettings)
     flags.DEFINE_string(
         "reference_from", None, "A converted training set whose reference shape to use."
     )

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.data.boxes import check_box
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.landmarks import NUM_LANDMARKS, bounding_box_corners

@@ -18,6 +18,7 @@ as a file is.
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.data.errors import DataError
 
 SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.io
+
 from face_alignment_tf.data.errors import DataError
 
 MAT_KEY = "pt3d_68"

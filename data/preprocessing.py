@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.data import menpo_compat  # noqa: F401
 from face_alignment_tf.data.discovery import FaceRecord
 from face_alignment_tf.data.errors import DataError

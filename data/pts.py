@@ -7,6 +7,7 @@ menpo's PTS importer returns them (swap the columns, subtract 1).
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.data.errors import DataError
 
 

@@ -16,6 +16,7 @@ All shapes are (y, x) float arrays [68, 2].
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.geometry import similarity_matrix
 from face_alignment_tf.data.landmarks import bounding_box_corners
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.json_files import write_json_atomically
 from face_alignment_tf.data.landmarks import NUM_LANDMARKS
 from face_alignment_tf.data.preprocessing import PreparedFace

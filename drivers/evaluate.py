@@ -1,6 +1,6 @@
 """The checkpoint-watching evaluator every eval script runs, for any registered family.
 
-    eval_<family>.py: its own flags, then evaluator_main(family name, its options)
+    eval_<family>.py: evaluator_main(FAMILY), flags from FAMILY.evaluation_config_class
 
 It waits for the training directory (unless --run_once), rebuilds the model from
 model.json (`families.TrainedModel`), converts the test faces once under
@@ -9,91 +9,46 @@ restores its inference weights, scores every face (`ModelFamily.score`) and repo
 (TensorBoard, errors-<step>-<key>.json, a console line).
 """
 
-import dataclasses
-from collections.abc import Callable, Sequence
-
 import tensorflow as tf
-from absl import app, flags
+from absl import app
+
+from face_alignment_tf.config.settings import config_from_flags, define_flags_of
 from face_alignment_tf.data.errors import exit_on_data_error
-from face_alignment_tf.data.flags import define_box_flags
 from face_alignment_tf.data.output_dir import make_output_dir
 from face_alignment_tf.evaluation.checkpoint_watcher import (
     newest_checkpoint_to_evaluate,
     wait_for_training,
     watch,
 )
-from face_alignment_tf.evaluation.metrics import NORMALISERS
 from face_alignment_tf.evaluation.records import evaluation_key, prepare_evaluation_records
 from face_alignment_tf.evaluation.report import report_checkpoint
-from face_alignment_tf.families.contract import ScoreSettings
-from face_alignment_tf.families.trained_model import TrainedModel
-
-FLAGS = flags.FLAGS
-
-
-@dataclasses.dataclass(frozen=True)
-class EvaluatorSettings:
-    """The shared evaluator flags' values."""
-
-    checkpoint_dir: str
-    eval_dir: str
-    dataset_path: str
-    eval_interval_secs: float = 300
-    run_once: bool = False
-    num_examples: int | None = None
-    bbs_dir: str | None = None
-    boxes: str = "detector"
-    batch_size: int | None = None
-    normaliser: str | None = None
-    timeout_secs: float | None = None
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
+from face_alignment_tf.families.contract import ModelFamily, ScoreSettings
+from face_alignment_tf.families.registry import open_trained_model
 
 
-def define_evaluator_flags(checkpoint_dir: str, eval_dir: str, batch_size: int) -> None:
-    """The original eval script's flags (with these defaults), the box flags, --batch_size,
-    --normaliser and --timeout_secs."""
-    flags.DEFINE_string("checkpoint_dir", checkpoint_dir, "Training directory to watch.")
-    flags.DEFINE_string("eval_dir", eval_dir, "Where results and logs go.")
-    flags.DEFINE_string("dataset_path", None, "Colon-separated test image globs.", required=True)
-    flags.DEFINE_float("eval_interval_secs", 300, "Seconds between checks for checkpoints.")
-    flags.DEFINE_boolean("run_once", False, "Evaluate the latest checkpoint and exit.")
-    flags.DEFINE_integer("num_examples", None, "Evaluate only the first N faces (each once).")
-    define_box_flags()
-    flags.DEFINE_integer("batch_size", batch_size, "Faces per batch.")
-    flags.DEFINE_enum(
-        "normaliser", None, NORMALISERS, "NME normaliser (default: the model family's)."
+def evaluator_main(family: ModelFamily) -> None:
+    """An eval script's `__main__`: the flags of the family's `evaluation_config_class`, then
+    `run_evaluator` under absl, bad input reported as one line (exit code 2)."""
+    settings_class = family.evaluation_config_class
+    define_flags_of(settings_class)
+    app.run(
+        exit_on_data_error(
+            lambda argv: run_evaluator(config_from_flags(settings_class), family.name)
+        )
     )
-    flags.DEFINE_float("timeout_secs", None, "Stop after this long without a new checkpoint.")
 
 
-def settings_from_flags() -> EvaluatorSettings:
-    names = [field.name for field in dataclasses.fields(EvaluatorSettings)]
-    return EvaluatorSettings(**{name: getattr(FLAGS, name) for name in names})
-
-
-def evaluator_main(
-    family: str, define_flags: Callable[[], None], option_flags: Sequence[str] = ()
-) -> None:
-    """An eval script's `__main__`: the shared and the family's flags, then `run_evaluator`
-    under absl, bad input reported as one line (exit code 2). `option_flags` name the
-    family's own flags, passed to its `score` as keyword arguments of the same names."""
-    define_flags()
-
-    def main(argv: list[str]) -> None:
-        del argv
-        options = {name: getattr(FLAGS, name) for name in option_flags}
-        run_evaluator(settings_from_flags(), family, **options)
-
-    app.run(exit_on_data_error(main))
-
-
-def run_evaluator(settings: EvaluatorSettings, family: str | None = None, **options) -> int:
-    """Reports every new checkpoint of settings.checkpoint_dir (a `family` model when given);
-    returns how many were evaluated."""
+def run_evaluator(settings: EvaluatorSettings, family: str | None = None) -> int:
+    """Reports every new checkpoint of settings.checkpoint_dir (a `family` model when given)
+    and returns how many were evaluated; the settings' `options()` (a family's own settings)
+    go to the family's `score`."""
+    options = settings.options()
     if not settings.run_once and not wait_for_training(
         settings.checkpoint_dir, settings.eval_interval_secs, settings.timeout_secs
     ):
         return 0
-    trained = TrainedModel(settings.checkpoint_dir, family)
+    trained = open_trained_model(settings.checkpoint_dir, family)
     if settings.run_once:  # before converting the test faces
         newest_checkpoint_to_evaluate(settings.checkpoint_dir)
     eval_dir = make_output_dir(settings.eval_dir, "eval_dir")

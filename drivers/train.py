@@ -10,18 +10,18 @@ and `training.loop.run_training_loop`.
 """
 
 import contextlib
-from collections.abc import Callable
 
 from absl import app
+
 from face_alignment_tf.artifacts.model_file import check_resumable, write_model_file
-from face_alignment_tf.config.flags import config_from_flags
 from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.config.settings import config_from_flags, define_flags_of
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.data.output_dir import make_output_dir
 from face_alignment_tf.data.tfrecords import read_metadata
 from face_alignment_tf.families.contract import ModelFamily
 from face_alignment_tf.training.distribution import is_chief, make_strategy
-from face_alignment_tf.training.loop import run_training_loop
+from face_alignment_tf.training.loop import LoopSettings, run_training_loop
 from face_alignment_tf.training.records import prepare_training_records
 from face_alignment_tf.training.run_lock import RunLock
 
@@ -48,7 +48,7 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
             check_resumable(config.train_dir, family.name, description)
             write_model_file(config.train_dir, family.name, description)
         return run_training_loop(
-            config.loop_settings(parts.batch_size * replicas, parts.max_steps),
+            LoopSettings.of(config, parts.batch_size * replicas, parts.max_steps),
             strategy,
             parts.checkpoint,
             parts.optimizer,
@@ -63,8 +63,8 @@ def train(family: ModelFamily, config: RunConfig) -> dict:
         )
 
 
-def training_main(family: ModelFamily, define_flags: Callable[[], None]) -> None:
-    """A train script's `__main__`: its flags (named as `family.config_class`'s fields), then
-    `train` under absl, bad input reported as one line (exit code 2)."""
-    define_flags()
+def training_main(family: ModelFamily) -> None:
+    """A train script's `__main__`: the flags of `family.config_class`'s declared settings,
+    then `train` under absl, bad input reported as one line (exit code 2)."""
+    define_flags_of(family.config_class)
     app.run(exit_on_data_error(lambda argv: train(family, config_from_flags(family.config_class))))

@@ -9,6 +9,7 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
+
 from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, cumulative_error_distribution
 
 

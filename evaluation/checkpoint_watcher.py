@@ -15,6 +15,7 @@ from pathlib import Path
 
 import tensorflow as tf
 from absl import logging
+
 from face_alignment_tf.artifacts.checkpoints import (
     checkpoint_problem,
     checkpoint_step,

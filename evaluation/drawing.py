@@ -3,6 +3,7 @@ contours, patch mosaics."""
 
 import cv2
 import numpy as np
+
 from face_alignment_tf.data.landmarks import CONTOURS_68
 
 # RGB colours, by role.

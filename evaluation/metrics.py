@@ -11,6 +11,7 @@ Euclidean distance divided by a normalising distance of the ground truth:
 import numpy as np
 import scipy.integrate
 import tensorflow as tf
+
 from face_alignment_tf.data.landmarks import INNER_EYE_CORNERS, OUTER_EYE_CORNERS
 
 NORMALISERS = ("inter_ocular", "eye_centre", "bbox")

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.data.convert import convert
 from face_alignment_tf.data.discovery import discover_faces, source_fingerprint
 from face_alignment_tf.data.tfrecords import read_metadata

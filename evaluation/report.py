@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 from absl import logging
+
 from face_alignment_tf.data.json_files import write_json_atomically
 from face_alignment_tf.evaluation.ced_plot import ced_figure, figure_to_rgb
 from face_alignment_tf.evaluation.checkpoint_watcher import results_path

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from face_alignment_tf.data.errors import DataError
-from face_alignment_tf.export import FORMATS
+from face_alignment_tf.detectors import detector_names
 from face_alignment_tf.face_aligner import (
     DEFAULT_DETECT_MAX_SIDE,
     DEFAULT_DETECTOR,
@@ -35,8 +35,8 @@ from face_alignment_tf.inputs import (
     find_inputs,
 )
 from face_alignment_tf.quiet import import_tensorflow_quietly
+from face_alignment_tf.runtimes.formats import FORMATS
 
-DETECTORS = ("mtcnn", "opencv", "dlib-hog")
 POINT_ORDER = (
     "landmarks and box corners are (y, x) = (row, column) image pixels, 0-based, pixel "
     "centres at integer coordinates, of the upright image (EXIF orientation applied); "
@@ -163,7 +163,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", help="image files or folders (recursive)")
     run.add_argument("--output", required=True, help="folder for the JSON (and PNG) files")
     run.add_argument("--model", default=DEFAULT_MODEL, help="shipped model name or train_dir")
-    run.add_argument("--detector", default=DEFAULT_DETECTOR, choices=DETECTORS,
+    run.add_argument("--detector", default=DEFAULT_DETECTOR, choices=detector_names(),
                      help="face detector (its boxes are calibrated to the model's)")  # fmt: skip
     run.add_argument("--detect_max_side", type=int, default=DEFAULT_DETECT_MAX_SIDE,
                      help="detect on a copy at most this many pixels on its longer side "

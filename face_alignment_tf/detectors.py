@@ -13,7 +13,16 @@ detector's confidences (higher is surer; their scales differ between detectors).
 
 Each detector draws its box its own way (MTCNN and dlib's are tighter than the 300-W
 boxes, without the forehead): `face_alignment_tf.calibration` maps them to a model's.
+
+Detectors are a registry like the families': `register_detector(name, factory,
+requires)` adds one (the CLI's `--detector` choices, `FaceAligner(detector=...)`, the
+calibration and bench read `detector_names()`); a factory is called on first use, so a
+detector's package is imported only when it is chosen.
 """
+
+import dataclasses
+from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -86,20 +95,49 @@ class DlibHogDetector:
         )
 
 
-DETECTORS = {"mtcnn": MtcnnDetector, "opencv": OpenCvHaarDetector, "dlib-hog": DlibHogDetector}
+class Detector(Protocol):
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """uint8 [H, W, 3] RGB -> (boxes float64 [n, 4, 2] (y, x) corners, scores [n])."""
 
 
-def make_detector(name: str):
-    """The detector called `name` (one of DETECTORS); ImportError says what to install."""
-    if name not in DETECTORS:
-        raise ValueError(f"detector must be one of {sorted(DETECTORS)} or None, got {name!r}")
+@dataclasses.dataclass(frozen=True)
+class RegisteredDetector:
+    """factory() -> a Detector; requires: how to install its package, for the error."""
+
+    factory: Callable[[], Detector]
+    requires: str
+
+
+_REGISTRY: dict[str, RegisteredDetector] = {}
+
+
+def register_detector(name: str, factory: Callable[[], Detector], requires: str) -> None:
+    """Adds a detector under `name` (ValueError if the name is taken)."""
+    if name in _REGISTRY:
+        raise ValueError(f"detector {name!r} is registered already")
+    _REGISTRY[name] = RegisteredDetector(factory, requires)
+
+
+def detector_names() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
+
+
+def make_detector(name: str) -> Detector:
+    """The detector registered as `name`; ImportError says what to install."""
+    if name not in _REGISTRY:
+        raise ValueError(f"detector must be one of {sorted(_REGISTRY)} or None, got {name!r}")
+    entry = _REGISTRY[name]
     try:
-        return DETECTORS[name]()
+        return entry.factory()
     except ImportError as error:
         raise ImportError(
-            f"detector {name!r} needs a package that is not installed ({error}); "
-            "dlib-hog comes with pip install 'face-alignment-tf[bench]'"
+            f"detector {name!r} needs a package that is not installed ({error}): {entry.requires}"
         ) from None
+
+
+register_detector("mtcnn", MtcnnDetector, "pip install mtcnn (a dependency of the toolkit)")
+register_detector("opencv", OpenCvHaarDetector, "pip install opencv-python-headless")
+register_detector("dlib-hog", DlibHogDetector, "pip install 'face-alignment-tf[bench]'")
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -4,9 +4,8 @@
 
 Each network the family can export (`ModelFamily.exportable_networks`: the MobileNetV2
 stages, the hourglass network; MDM not yet: its patch op and recurrence) is written as
-`<output>/<stem><suffix>` with Keras 3's `model.export` (TFLite: `format="litert"`;
-`TFLiteConverter.from_keras_model` fails under Keras 3), float32, batch 1 for TFLite
-and any batch otherwise, plus `export.json` saying what each input and output holds (its
+`<output>/<stem><suffix>` by `runtimes.formats.export_network` (float32, batch 1 for
+TFLite and any batch otherwise), plus `export.json` saying what each input and output holds (its
 shape with the batch as exported, and for ONNX the tensor names) and the model's detector
 calibrations (`face_alignment_tf.calibration`: how to turn a detector's box into the box
 the first network's crop is made from). The output folder must be new or empty, so that
@@ -19,52 +18,34 @@ from pathlib import Path
 
 from face_alignment_tf.calibration import read_calibrations
 from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.runtimes.formats import export_network, runtime_format
+from face_alignment_tf.runtimes.functions import onnx_tensor_names
 
 CALIBRATION_RULE = (
     "a detector box with centre c and size (h, w), (y, x): centre' = c + offset * (h, w), "
     "size' = scale * (h, w); the result is the face box the first network's crop is made from"
 )
 
-# format -> (Keras export format, file suffix, fixed batch size or None)
-FORMATS = {
-    "saved_model": ("tf_saved_model", "", None),
-    "tflite": ("litert", ".tflite", 1),
-    "onnx": ("onnx", ".onnx", None),
-}
-
 
 def export_model(model: str | Path, export_format: str, output: str | Path) -> list[Path]:
     """Writes the networks of `model` (a shipped model's name or a train_dir) in
     `export_format` under the folder `output`; returns the paths written."""
-    import tensorflow as tf
-
     from face_alignment_tf.face_aligner import load_model
 
-    if export_format not in FORMATS:
-        raise ValueError(f"format must be one of {sorted(FORMATS)}, got {export_format!r}")
-    if export_format == "onnx":
-        try:
-            import tf2onnx  # noqa: F401
-        except ImportError:
-            raise ImportError("ONNX export needs tf2onnx: pip install "
-                              "'face-alignment-tf[onnx]'") from None  # fmt: skip
+    spec = runtime_format(export_format)
     output = empty_folder(output)
     model_dir, trained = load_model(model)
     networks = trained.family.exportable_networks(trained.model)
     if not networks:
         raise ValueError(f"{model}: {trained.display_name} models cannot be exported yet")
-    keras_format, suffix, batch = FORMATS[export_format]
     written, described = [], {}
     for stem, exportable in networks.items():
-        path = output / f"{stem}{suffix}"
-        signature = [tf.TensorSpec((batch, *exportable.input_shape), tf.float32)]
-        exportable.network.export(
-            str(path), format=keras_format, input_signature=signature, verbose=False
-        )
+        path = output / f"{stem}{spec.suffix}"
+        export_network(exportable.network, exportable.input_shape, export_format, path)
         written.append(path)
         described[path.name] = {
             "description": exportable.description,
-            "input_shape": [batch, *exportable.input_shape],  # None: any batch
+            "input_shape": [spec.batch, *exportable.input_shape],  # None: any batch
             **(onnx_tensor_names(path) if export_format == "onnx" else {}),
         }
     calibrations = {
@@ -96,15 +77,3 @@ def empty_folder(path: str | Path) -> Path:
     except OSError as error:
         raise DataError(folder, f"cannot create the folder: {error.strerror or error}") from None
     return folder
-
-
-def onnx_tensor_names(path: Path) -> dict[str, list[str]]:
-    """The input and output tensor names of an ONNX file (what a runtime feeds and reads)."""
-    import onnx
-
-    graph = onnx.load(str(path), load_external_data=False).graph
-    initialisers = {tensor.name for tensor in graph.initializer}
-    return {
-        "input_names": [t.name for t in graph.input if t.name not in initialisers],
-        "output_names": [t.name for t in graph.output],
-    }

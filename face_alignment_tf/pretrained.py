@@ -54,7 +54,7 @@ def verified_model_dir(name: str) -> tuple[Path, dict]:
 
 def load_pretrained(name: str):
     """The shipped model `name` as a `families.TrainedModel`, hashes verified."""
-    from face_alignment_tf.families.trained_model import load_trained_model
+    from face_alignment_tf.families.registry import load_trained_model
 
     folder, manifest = verified_model_dir(name)
     return load_trained_model(folder, str(folder / manifest["checkpoint"]), manifest["family"])
@@ -66,7 +66,7 @@ def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
     beside it, and MANIFEST.json with `manifest` and every file's sha256."""
     import tensorflow as tf
 
-    from face_alignment_tf.families.trained_model import load_trained_model
+    from face_alignment_tf.families.registry import load_trained_model
 
     trained = load_trained_model(train_dir)
     folder = MODELS_DIR / name
@@ -79,8 +79,7 @@ def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
     shutil.copyfile(Path(train_dir) / "model.json", folder / "model.json")
     if (Path(train_dir) / CALIBRATION_FILE).is_file():  # the detectors' box calibrations
         shutil.copyfile(Path(train_dir) / CALIBRATION_FILE, folder / CALIBRATION_FILE)
-    # The aligner converts its runtimes beside the checkpoint it is given.
-    load_trained_model(folder, str(folder / checkpoint_name)).aligner()
+    trained.family.write_runtimes(trained.model, str(folder / checkpoint_name))
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     content = {
         "name": name,

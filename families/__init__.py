@@ -2,8 +2,14 @@
 "family" (`families.registry`); `load_trained_model` / `load_aligner` serve any of them."""
 
 from face_alignment_tf.families.contract import Aligner, ModelFamily, ScoreSettings, TrainingParts
-from face_alignment_tf.families.registry import family_names, get_family
-from face_alignment_tf.families.trained_model import TrainedModel, load_aligner, load_trained_model
+from face_alignment_tf.families.registry import (
+    family_names,
+    get_family,
+    load_aligner,
+    load_trained_model,
+    open_trained_model,
+)
+from face_alignment_tf.families.trained_model import TrainedModel
 
 __all__ = [
     "Aligner",
@@ -15,4 +21,5 @@ __all__ = [
     "get_family",
     "load_aligner",
     "load_trained_model",
+    "open_trained_model",
 ]

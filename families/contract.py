@@ -14,14 +14,18 @@ import abc
 import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import keras
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.model_weights import model_weights
 from face_alignment_tf.config.run_config import RunConfig
-from face_alignment_tf.training.loop import ReplicaStep, SummaryWriter
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
+
+if TYPE_CHECKING:  # the training loop's types only: using a model does not import training
+    from face_alignment_tf.training.loop import ReplicaStep, SummaryWriter
 
 
 class Aligner(Protocol):
@@ -42,13 +46,13 @@ class TrainingParts:
     model: keras.Model
     optimizer: keras.optimizers.Optimizer
     checkpoint: tf.train.Checkpoint
-    replica_step: ReplicaStep
+    replica_step: "ReplicaStep"
     make_dataset: Callable[[int], tf.data.Dataset]
     loss_names: Sequence[str]
     batch_size: int
     max_steps: int
-    write_images: SummaryWriter | None = None
-    write_summaries: SummaryWriter | None = None
+    write_images: "SummaryWriter | None" = None
+    write_summaries: "SummaryWriter | None" = None
     finish: Callable[[], None] | None = None  # after the last step, before the last save
     # After every update: scalars to log at that step (`training.loop.run_training_loop`).
     after_step: Callable[[int], dict[str, float]] | None = None
@@ -95,6 +99,9 @@ class ModelFamily(abc.ABC):
 
     name: str  # model.json's "family", the folder, the scripts' suffix
     config_class: type[RunConfig]  # the training config; its defaults are the original's
+    # The evaluator's settings: EvaluatorSettings with the family's directories, batch and
+    # own options (its eval script's flags; the added fields go to `score`).
+    evaluation_config_class: type[EvaluatorSettings]
     # The smallest configuration that still runs every piece (tests and demos):
     # RunConfig fields and model settings, given to `config_class`.
     smoke_settings: dict = {}
@@ -158,6 +165,12 @@ class ModelFamily(abc.ABC):
         """The whole-image aligner of a model; `checkpoint`: the path its weights came from
         (a family may keep converted runtimes beside it)."""
 
+    def write_runtimes(self, model: keras.Model, checkpoint: str) -> list[Path]:
+        """Converts the runtimes the family's aligner loads beside `checkpoint` (a shipped
+        model carries them); returns the files written (default none)."""
+        del model, checkpoint
+        return []
+
     def exportable_networks(self, model: keras.Model) -> dict[str, "ExportableNetwork"]:
         """The networks `face-align export` writes, by file stem (default none: the family
         cannot be exported); the crops and decoding around them stay the family's."""
@@ -173,6 +186,10 @@ class ModelFamily(abc.ABC):
         """Flags of `train_<name>.py` for a training-throughput run of at least `steps`
         steps at the original's batch on `num_faces` faces; one of them is
         `--<batch flag>=<n>` (bench.speed reads the batch from it)."""
+
+    def score_batch_size(self, settings: ScoreSettings) -> int:
+        """Faces per scoring batch: the settings', else the family's evaluator default."""
+        return settings.batch_size or self.evaluation_config_class.batch_size
 
     @property
     def train_script(self) -> str:

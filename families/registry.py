@@ -1,4 +1,6 @@
-"""The registry of model families: model.json's "family" -> the folder that fills the contract.
+"""The registry of model families: model.json's "family" -> the folder that fills the contract;
+any family's train_dir opened through it (`open_trained_model`, `load_trained_model`,
+`load_aligner`).
 
 Adding a family: its folder with `family.py` defining `FAMILY`, one line here, and its
 `train_<name>.py` / `eval_<name>.py`. Families are imported on first use, so looking one up
@@ -6,8 +8,11 @@ does not import the others.
 """
 
 import importlib
+from pathlib import Path
 
-from face_alignment_tf.families.contract import ModelFamily
+from face_alignment_tf.artifacts.model_file import read_model_file
+from face_alignment_tf.families.contract import Aligner, ModelFamily
+from face_alignment_tf.families.trained_model import TrainedModel
 
 # name -> module holding FAMILY.
 FAMILY_MODULES = {
@@ -30,3 +35,23 @@ def get_family(name: str) -> ModelFamily:
     if family.name != name:
         raise ValueError(f"{FAMILY_MODULES[name]}.FAMILY is named {family.name!r}, not {name!r}")
     return family
+
+
+def open_trained_model(train_dir: str | Path, expected_family: str | None = None) -> TrainedModel:
+    """The model of any family's train_dir, built (no weights restored yet); model.json must
+    name `expected_family` when given."""
+    found, _ = read_model_file(train_dir, expected_family)
+    return TrainedModel(train_dir, get_family(found))
+
+
+def load_trained_model(
+    train_dir: str | Path, checkpoint: str | None = None, expected_family: str | None = None
+) -> TrainedModel:
+    """The model of any family's train_dir with `checkpoint`'s (default: the latest)
+    inference weights."""
+    return open_trained_model(train_dir, expected_family).restore(checkpoint)
+
+
+def load_aligner(train_dir: str | Path, checkpoint: str | None = None, **options) -> Aligner:
+    """The whole-image aligner of any family's train_dir (latest checkpoint by default)."""
+    return load_trained_model(train_dir, checkpoint).aligner(**options)

@@ -1,26 +1,29 @@
-"""A trained model of any family, rebuilt from its train_dir: model.json + a checkpoint."""
+"""A trained model of a family, rebuilt from its train_dir: model.json + a checkpoint.
+
+It takes the family itself (a family's own code loads its models without the registry);
+`families.registry.open_trained_model` finds the family from model.json."""
 
 from pathlib import Path
 
 import numpy as np
+
 from face_alignment_tf.artifacts.model_file import checkpoint_to_load, read_model_file
 from face_alignment_tf.families.contract import DEFAULT_SCORING, Aligner, ModelFamily, ScoreSettings
-from face_alignment_tf.families.registry import get_family
 
 
 class TrainedModel:
     """The model described by <train_dir>/model.json, built once; `restore` loads a
     checkpoint's inference weights into it (again for each checkpoint an evaluator scores).
 
-    family: the registered family (`expected_family` must match when given);
-    description: model.json without "family"; checkpoint_path: the one last restored.
+    family: the family that model.json must name; description: model.json without
+    "family"; checkpoint_path: the one last restored.
     """
 
-    def __init__(self, train_dir: str | Path, expected_family: str | None = None):
+    def __init__(self, train_dir: str | Path, family: ModelFamily):
         self.train_dir = Path(train_dir)
-        found, description = read_model_file(train_dir, expected_family)
-        self.family: ModelFamily = get_family(found)
-        self.description = description
+        _, self.description = read_model_file(train_dir, family.name)
+        self.family = family
+        description = self.description
         self.model = self.family.build_model(description["config"])
         self._checkpoint = self.family.checkpoint(self.model)
         self.checkpoint_path: str | None = None
@@ -52,16 +55,3 @@ class TrainedModel:
     @property
     def display_name(self) -> str:
         return self.family.display_name(self.description)
-
-
-def load_trained_model(
-    train_dir: str | Path, checkpoint: str | None = None, expected_family: str | None = None
-) -> TrainedModel:
-    """The model of any family's train_dir with `checkpoint`'s (default: the latest)
-    inference weights."""
-    return TrainedModel(train_dir, expected_family).restore(checkpoint)
-
-
-def load_aligner(train_dir: str | Path, checkpoint: str | None = None, **options) -> Aligner:
-    """The whole-image aligner of any family's train_dir (latest checkpoint by default)."""
-    return load_trained_model(train_dir, checkpoint).aligner(**options)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.boxes import checked_batch
 from face_alignment_tf.data.geometry import warp_affine
 from face_alignment_tf.data.images import unit_rgb_pixels

@@ -17,6 +17,7 @@ landmarks float32 [68, 2] in (y, x).
 import math
 
 import tensorflow as tf
+
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
 from face_alignment_tf.data.landmarks import mirror
 from face_alignment_tf.hourglass.crops import INPUT_SIZE, RECORD_SIZE

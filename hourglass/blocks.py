@@ -1,6 +1,7 @@
 """`make_block`: the SDU `conv_block` switch, with its fallbacks (SPEC B.3.4)."""
 
 import keras
+
 from face_alignment_tf.hourglass.cab_block import CABlock
 from face_alignment_tf.hourglass.hpm_block import HPMBlock
 from face_alignment_tf.hourglass.inception_block import InceptionBlock

@@ -1,6 +1,7 @@
 """The channel aggregation block (CAB, SPEC B.3.4)."""
 
 import keras
+
 from face_alignment_tf.hourglass.sdu_layers import ConvBNReLU
 
 

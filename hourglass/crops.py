@@ -12,6 +12,7 @@ Matrices are 3x3 affines on homogeneous (y, x, 1) from image to crop coordinates
 """
 
 import numpy as np
+
 from face_alignment_tf.data.geometry import similarity_matrix
 
 INPUT_SIZE = 128

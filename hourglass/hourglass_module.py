@@ -1,6 +1,7 @@
 """The recursive hourglass (SPEC B.3.3): one block per branch, nearest up-sampling."""
 
 import keras
+
 from face_alignment_tf.hourglass.blocks import make_block
 
 

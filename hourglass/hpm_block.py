@@ -1,6 +1,7 @@
 """The hierarchical, parallel, multi-scale ('hpm') block (SPEC B.3.4)."""
 
 import keras
+
 from face_alignment_tf.hourglass.pre_activation_block import PreActivationBlock
 
 

@@ -1,6 +1,7 @@
 """The inception-residual ('inception', block35) block (SPEC B.3.4)."""
 
 import keras
+
 from face_alignment_tf.hourglass.sdu_layers import ConvBNReLU
 
 

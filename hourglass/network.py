@@ -1,6 +1,7 @@
 """The stacked heatmap network: stem, S stacks (hourglass or SAT), heads (SPEC B.3)."""
 
 import keras
+
 from face_alignment_tf.hourglass.blocks import make_block
 from face_alignment_tf.hourglass.hourglass_module import HourglassModule
 from face_alignment_tf.hourglass.sat_grid import SATGrid

@@ -16,6 +16,7 @@ Images are 0..255 floats as the SDU networks expect; landmarks (y, x) in the
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
 from face_alignment_tf.data.tfrecords import face_batches, parse_face, seeded_training_records
 from face_alignment_tf.families.contract import check_evaluation_crop

@@ -1,6 +1,7 @@
 """Pre-activation blocks: a chain of three BN-ReLU-conv stages plus a shortcut (SPEC B.3.4)."""
 
 import keras
+
 from face_alignment_tf.hourglass.sdu_layers import batch_norm, conv
 
 

@@ -1,6 +1,7 @@
 """The five released SDU configurations, by name (SPEC B.9)."""
 
 import keras
+
 from face_alignment_tf.hourglass.crops import INPUT_SIZE
 from face_alignment_tf.hourglass.network import HourglassNetwork
 

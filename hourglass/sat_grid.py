@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+
 from face_alignment_tf.hourglass.blocks import make_block
 from face_alignment_tf.hourglass.sdu_layers import ConvBNReLU, batch_norm
 

@@ -11,6 +11,7 @@ reproduced.
 from collections.abc import Iterable
 
 import tensorflow as tf
+
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.evaluation.per_image import collect_per_image
 from face_alignment_tf.hourglass.heatmaps import decode_argmax, decode_subpixel

@@ -13,35 +13,43 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-from face_alignment_tf.config.run_config import (
-    RunConfig,
+
+from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.config.settings import (
     flag_error,
     require_at_least,
-    require_choice,
     require_positive,
+    setting,
 )
 from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.families.contract import ModelFamily, TrainingParts
+from face_alignment_tf.hourglass.blocks import BLOCKS
 from face_alignment_tf.hourglass.heatmaps import PEAK, decode_argmax
+from face_alignment_tf.hourglass.network import TOPOLOGIES
 from face_alignment_tf.hourglass.pipeline import training_dataset
 from face_alignment_tf.hourglass.presets import LANDMARK_NORMALISERS, LANDMARK_TYPES
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class HourglassTrainingConfig(RunConfig):
-    """One training run; defaults are the SDU README command's (Hourglass2(d=3)-CAB)."""
+    """One training run; defaults are the SDU README command's (Hourglass2(d=3)-CAB), the
+    flags SDU's train.py's (--network --block --depth --stacks --lr --lr_epoch_step
+    --per_batch_size)."""
 
-    network: str = "hourglass"
-    block: str = "cab"
-    depth: int = 3
-    stacks: int = 2
-    landmark_type: str = "2d"
-    sigma: int = 1
-    lr: float = 1e-4
-    lr_epoch_step: tuple[int, ...] = (20, 35, 45)
-    lr_factor: float = 0.2
-    per_batch_size: int = 16
+    train_dir: str = "ckpt/hourglass"
+    network: str = setting("hourglass", "Topology: hourglass or SAT grid.", TOPOLOGIES)
+    block: str = setting("cab", "Building block.", BLOCKS)
+    depth: int = setting(3, "Hourglass depth (net_n); the SAT grid is built for 3.")
+    stacks: int = setting(2, "Stacked modules.")
+    landmark_type: str = setting("2d", "2d, or 3d (AFLW2000-3D style).", LANDMARK_TYPES)
+    sigma: int = setting(1, "Gaussian sigma of the heatmap targets (0: one pixel).")
+    lr: float = setting(1e-4, "Nadam learning rate.")
+    lr_epoch_step: tuple[int, ...] = setting(
+        (20, 35, 45), "Epochs where lr x lr_factor; the last one ends training."
+    )
+    lr_factor: float = setting(0.2, "Learning-rate factor at each lr_epoch_step but the last.")
+    per_batch_size: int = setting(16, "Images per batch (per replica).")
     seed: int = 727  # SDU's
 
     def __post_init__(self):
@@ -52,7 +60,6 @@ class HourglassTrainingConfig(RunConfig):
         except ValueError:
             raise flag_error("lr_epoch_step", self.lr_epoch_step, "not whole numbers") from None
         object.__setattr__(self, "lr_epoch_step", epochs)
-        require_choice(self, "landmark_type", LANDMARK_TYPES)
         flag = ",".join(map(str, epochs))
         if (
             not epochs

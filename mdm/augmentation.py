@@ -8,6 +8,7 @@ landmarks float32 [68, 2] in (y, x).
 import math
 
 import tensorflow as tf
+
 from face_alignment_tf.data.geometry import apply_affine, rotation_matrix, warp_affine
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.landmarks import bounding_box_corners
 from face_alignment_tf.data.tfrecords import parse_landmarks_and_box, shard_paths
 

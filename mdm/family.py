@@ -7,12 +7,17 @@ weight path, and Adam's state while training. Evaluation and the aligner use the
 averaged weights, as the original evaluated.
 """
 
+import dataclasses
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.model_weights import model_weights
+from face_alignment_tf.config.settings import setting
+from face_alignment_tf.data.landmarks import MIRROR_RULES
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
 from face_alignment_tf.families.contract import (
     DEFAULT_SCORING,
     ModelFamily,
@@ -29,9 +34,21 @@ from face_alignment_tf.mdm.trainer import MdmTrainingConfig, training_parts
 CONSTRUCTOR_KEYS = ("num_landmarks", "patch_size", "num_iterations", "hidden_units", "patch_mode")
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MdmEvaluatorSettings(EvaluatorSettings):
+    """eval_mdm.py: the original eval script's directories and batch; mirrored averaging."""
+
+    checkpoint_dir: str = MdmTrainingConfig.train_dir
+    eval_dir: str = "ckpt/eval"
+    batch_size: int | None = MdmTrainingConfig.batch_size
+    mirrored_averaging: bool = setting(True, "Average with the mirrored prediction.")
+    mirror_rule: str = setting("corrected", "x -> W-1-x, or the original |W-x|.", MIRROR_RULES)
+
+
 class MdmFamily(ModelFamily):
     name = "mdm"
     config_class = MdmTrainingConfig
+    evaluation_config_class = MdmEvaluatorSettings
     smoke_settings = {"batch_size": 2, "max_steps": 2, "patch_size": 14, "hidden_units": 32}
 
     def build_model(self, config: dict) -> MDM:
@@ -63,13 +80,13 @@ class MdmFamily(ModelFamily):
         description: dict,
         records: Path,
         settings: ScoreSettings = DEFAULT_SCORING,
-        mirrored_averaging: bool = True,
-        mirror_rule: str = "corrected",
+        mirrored_averaging: bool = MdmEvaluatorSettings.mirrored_averaging,
+        mirror_rule: str = MdmEvaluatorSettings.mirror_rule,
     ) -> dict[str, float]:
         """Mirrored averaging (the original's evaluation) unless switched off; inter-ocular
         NME by default."""
         dataset = evaluation_dataset(
-            str(records), settings.batch_size or 60, mirrored_averaging, mirror_rule
+            str(records), self.score_batch_size(settings), mirrored_averaging, mirror_rule
         )
         return evaluate_batches(
             model, dataset, mirrored_averaging, mirror_rule, settings.num_examples,
@@ -86,7 +103,7 @@ class MdmFamily(ModelFamily):
 
     def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
         del num_faces
-        return ["--batch_size=60", f"--max_steps={steps}"]
+        return [f"--batch_size={MdmTrainingConfig.batch_size}", f"--max_steps={steps}"]
 
 
 FAMILY = MdmFamily()

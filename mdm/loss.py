@@ -1,6 +1,7 @@
 """MDM's training loss (SPEC A.7): the sum over steps of the batch-mean NME."""
 
 import tensorflow as tf
+
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 
 

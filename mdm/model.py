@@ -2,6 +2,7 @@
 
 import keras
 import tensorflow as tf
+
 from face_alignment_tf.custom_ops import extract_patches
 from face_alignment_tf.mdm.patch_features import PatchFeatureExtractor, weight_initializer
 

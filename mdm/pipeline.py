@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.landmarks import MIRROR_RULES, mirror, mirror_landmarks
 from face_alignment_tf.data.reference_shape import align_reference_to_box
 from face_alignment_tf.data.tfrecords import (
@@ -83,7 +84,7 @@ def augment_example(
 
 def training_dataset(
     directory: str,
-    batch_size: int = 60,
+    batch_size: int,
     seed: int = 0,
     config: AugmentationConfig = AugmentationConfig(),
 ) -> tf.data.Dataset:
@@ -106,7 +107,7 @@ def training_dataset(
 
 def evaluation_dataset(
     directory: str,
-    batch_size: int = 60,
+    batch_size: int,
     include_mirrored: bool = False,
     mirror_rule: str = "corrected",
 ) -> tf.data.Dataset:

@@ -10,6 +10,7 @@ the initialisation by `custom_ops.extract_patches`.
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
+
 from face_alignment_tf.custom_ops import extract_patches
 from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, INITIAL, draw_landmarks, patch_mosaic
 from face_alignment_tf.mdm.pipeline import training_dataset

@@ -10,6 +10,7 @@ normalised error is scale-invariant).
 from collections.abc import Iterable
 
 import tensorflow as tf
+
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.evaluation.per_image import collect_per_image
 from face_alignment_tf.mdm.model import MDM

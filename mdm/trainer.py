@@ -8,11 +8,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
-from face_alignment_tf.config.run_config import (
-    RunConfig,
+
+from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.config.settings import (
     flag_error,
     require_at_least,
     require_positive,
+    setting,
 )
 from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, INITIAL, PREDICTION, draw_landmarks
 from face_alignment_tf.families.contract import ModelFamily, TrainingParts
@@ -21,18 +23,21 @@ from face_alignment_tf.mdm.patch_features import MIN_PATCH_SIZE, feature_map_siz
 from face_alignment_tf.mdm.pipeline import AugmentationConfig, training_dataset
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class MdmTrainingConfig(RunConfig):
-    """Everything one MDM training run needs; defaults are the original's."""
+    """Everything one MDM training run needs; defaults are the original's flags'."""
 
-    batch_size: int = 60
-    initial_learning_rate: float = 1e-3
-    learning_rate_decay_factor: float = 0.1
-    decay_steps: int = 15000
-    max_steps: int = 100000
-    patch_size: int = 30
-    hidden_units: int = 512
-    pretrained_model_checkpoint_path: str | None = None
+    train_dir: str = "ckpt/train"
+    batch_size: int = setting(60, "Images per batch (per replica).")
+    initial_learning_rate: float = setting(1e-3, "Adam learning rate at step 0.")
+    learning_rate_decay_factor: float = setting(0.1, "Staircase decay factor.")
+    decay_steps: int = setting(15000, "Steps between learning-rate decays.")
+    max_steps: int = setting(100000, "Total training steps.")
+    patch_size: int = setting(30, "Patch side in pixels.")
+    hidden_units: int = setting(512, "Units of the recurrent layer.")
+    pretrained_model_checkpoint_path: str | None = setting(
+        None, "Start from these weights (ignored on resume)."
+    )
     augmentation: AugmentationConfig = AugmentationConfig()
 
     def __post_init__(self):

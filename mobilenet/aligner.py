@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.data.boxes import checked_batch
 from face_alignment_tf.data.images import unit_rgb_pixels
 from face_alignment_tf.data.landmarks import NUM_LANDMARKS, mirror_landmarks

@@ -6,6 +6,7 @@ back through their crop's inverse."""
 
 import keras
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
 from face_alignment_tf.backbones.mobilenet_v2.network import NUM_LANDMARKS, MobileNetV2Regressor
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import bgr_pixels

@@ -9,6 +9,7 @@ image to crop pixels, numpy or TF's numpy by the same code.
 """
 
 import tensorflow.experimental.numpy as tnp
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix
 
 STAGE2_CROPS = ("box", "aligned")

@@ -8,12 +8,15 @@ stage 1 too, so its train_dir is the whole cascade), Adam's state while training
 Scoring and the aligner run the whole cascade from the face box.
 """
 
+import dataclasses
 from pathlib import Path
 
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import evaluation_dataset
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.evaluation.per_image import collect_per_image
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
 from face_alignment_tf.families.contract import (
     DEFAULT_SCORING,
     ExportableNetwork,
@@ -23,7 +26,12 @@ from face_alignment_tf.families.contract import (
 )
 from face_alignment_tf.mobilenet.aligner import MobilenetAligner
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade
-from face_alignment_tf.mobilenet.lite_aligner import MobilenetLiteAligner, stage_models
+from face_alignment_tf.mobilenet.lite_aligner import (
+    STAGE_INPUT_SHAPE,
+    MobilenetLiteAligner,
+    stage_models,
+    write_stage_models,
+)
 from face_alignment_tf.mobilenet.trainer import MobilenetTrainingConfig, training_parts
 
 STAGE_IO = (
@@ -38,9 +46,19 @@ STAGE_IO = (
 )
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MobilenetEvaluatorSettings(EvaluatorSettings):
+    """eval_mobilenet.py: a stage-2 train_dir evaluates the whole cascade."""
+
+    checkpoint_dir: str = MobilenetTrainingConfig.train_dir
+    eval_dir: str = "ckpt/mobilenet_eval"
+    batch_size: int | None = MobilenetTrainingConfig.batch_size
+
+
 class MobilenetFamily(ModelFamily):
     name = "mobilenet"
     config_class = MobilenetTrainingConfig
+    evaluation_config_class = MobilenetEvaluatorSettings
     smoke_settings = {"batch_size": 2, "max_steps": 2, "batch_norm_batches": 2}
     runtimes = ("litert", "keras")
 
@@ -82,7 +100,7 @@ class MobilenetFamily(ModelFamily):
         normaliser = settings.normaliser or "inter_ocular"
 
         def batch_errors():
-            for batch in evaluation_dataset(str(records), settings.batch_size or 64):
+            for batch in evaluation_dataset(str(records), self.score_batch_size(settings)):
                 prediction = predict(batch["image"], batch["box"])
                 errors = normalised_mean_error(prediction, batch["landmarks"], normaliser)
                 yield batch["path"].numpy(), errors.numpy()
@@ -103,13 +121,20 @@ class MobilenetFamily(ModelFamily):
             return MobilenetAligner(model, mirror)
         if runtime not in self.runtimes:
             raise ValueError(f"runtime must be one of {self.runtimes}, got {runtime!r}")
-        networks = [model.stage(index) for index in range(1, model.stages + 1)]
-        return MobilenetLiteAligner(stage_models(networks, checkpoint), model.stage2_crop, mirror)
+        contents = stage_models(self._stage_networks(model), checkpoint)
+        return MobilenetLiteAligner(contents, model.stage2_crop, mirror)
+
+    def write_runtimes(self, model: MobileNetCascade, checkpoint: str) -> list[Path]:
+        """Each stage's .tflite beside the checkpoint, which the LiteRT aligner loads."""
+        return write_stage_models(self._stage_networks(model), checkpoint)
+
+    def _stage_networks(self, model: MobileNetCascade) -> list:
+        return [model.stage(index) for index in range(1, model.stages + 1)]
 
     def exportable_networks(self, model: MobileNetCascade) -> dict[str, ExportableNetwork]:
         return {
-            f"stage_{index}": ExportableNetwork(model.stage(index), (64, 64, 3), STAGE_IO)
-            for index in range(1, model.stages + 1)
+            f"stage_{index}": ExportableNetwork(network, STAGE_INPUT_SHAPE, STAGE_IO)
+            for index, network in enumerate(self._stage_networks(model), start=1)
         }
 
     def display_name(self, description: dict) -> str:
@@ -118,7 +143,7 @@ class MobilenetFamily(ModelFamily):
 
     def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
         del num_faces
-        return ["--batch_size=64", f"--max_steps={steps}"]
+        return [f"--batch_size={MobilenetTrainingConfig.batch_size}", f"--max_steps={steps}"]
 
 
 FAMILY = MobilenetFamily()

@@ -1,21 +1,21 @@
 """The MobileNetV2 cascade on the LiteRT interpreter with OpenCV warps: the aligner's fast
 path (SPEC D.5 inference).
 
-Per face: the 64x64 crop of the box (`mobilenet.crops.crop_matrix`, numpy) warped from
-the image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp), the stage's
-TFLite model (XNNPACK), the points mapped back; stage 2 crops around stage 1's points
-(`mobilenet.crops.stage2_crop_matrix`).
+Per face: the 64x64 crop of the box (`backbones.mobilenet_v2.crop.crop_matrix`, numpy)
+warped from the image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp),
+the stage's TFLite model (XNNPACK, `runtimes.functions.LiteRtFunction`), the points mapped
+back; stage 2 crops around stage 1's points (`mobilenet.crops.stage2_crop_matrix`).
 The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
 against. Each stage's .tflite is converted once per checkpoint and kept beside it
 (`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable.
 """
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
 from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
 from face_alignment_tf.data.boxes import checked_batch
@@ -24,55 +24,44 @@ from face_alignment_tf.data.geometry import map_points, opencv_affine
 from face_alignment_tf.data.images import as_rgb_uint8, unit_rgb_pixels
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
 from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
+from face_alignment_tf.runtimes.formats import export_network, exported_bytes
+from face_alignment_tf.runtimes.functions import LiteRtFunction
+
+STAGE_INPUT_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
 
 
-def convert_stage(network: MobileNetV2Regressor, path: Path) -> None:
-    """Writes a stage as a float32 TFLite model [1, 64, 64, 3] -> [1, 136] (Keras 3's
-    `export(format="litert")`; TFLiteConverter.from_keras_model fails under Keras 3)."""
-    import tensorflow as tf
+def stage_paths(checkpoint: str, stages: int) -> list[Path]:
+    """Where each stage's .tflite lives beside a checkpoint: <checkpoint>.litert/stage_<i>."""
+    return [
+        Path(f"{checkpoint}.litert") / f"stage_{index}.tflite" for index in range(1, stages + 1)
+    ]
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    signature = [tf.TensorSpec((1, INPUT_SIZE, INPUT_SIZE, 3), tf.float32)]
-    network.export(str(path), format="litert", input_signature=signature, verbose=False)
+
+def write_stage_models(networks: Sequence[MobileNetV2Regressor], checkpoint: str) -> list[Path]:
+    """Converts every stage to LiteRT beside `checkpoint` (`stage_paths`)."""
+    paths = stage_paths(checkpoint, len(networks))
+    for network, path in zip(networks, paths, strict=True):
+        export_network(network, STAGE_INPUT_SHAPE, "tflite", path)
+    return paths
 
 
 def stage_models(networks: Sequence[MobileNetV2Regressor], checkpoint: str | None) -> list[bytes]:
-    """Each stage's TFLite flatbuffer: cached beside the checkpoint, else converted."""
-    cache = Path(f"{checkpoint}.litert") if checkpoint else None
+    """Each stage's TFLite flatbuffer: the one beside the checkpoint, else converted (and kept
+    there when the folder is writable)."""
+    paths = stage_paths(checkpoint, len(networks)) if checkpoint else [None] * len(networks)
     contents = []
-    for index, network in enumerate(networks, start=1):
-        cached = cache / f"stage_{index}.tflite" if cache else None
-        if cached is not None and cached.is_file():
-            contents.append(cached.read_bytes())
+    for network, path in zip(networks, paths, strict=True):
+        if path is not None and path.is_file():
+            contents.append(path.read_bytes())
             continue
-        with tempfile.TemporaryDirectory() as scratch:
-            converted = Path(scratch) / "stage.tflite"
-            convert_stage(network, converted)
-            contents.append(converted.read_bytes())
-        if cached is not None:
+        contents.append(exported_bytes(network, STAGE_INPUT_SHAPE, "tflite"))
+        if path is not None:
             try:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_bytes(contents[-1])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(contents[-1])
             except OSError:
                 pass  # a read-only folder: convert again next time
     return contents
-
-
-class LiteRtStage:
-    """One stage on the LiteRT interpreter: BGR 0..255 float32 [64, 64, 3] -> [136]."""
-
-    def __init__(self, model_content: bytes, num_threads: int = 1):
-        from ai_edge_litert.interpreter import Interpreter
-
-        self.interpreter = Interpreter(model_content=model_content, num_threads=num_threads)
-        self.interpreter.allocate_tensors()
-        self.input = self.interpreter.get_input_details()[0]["index"]
-        self.output = self.interpreter.get_output_details()[0]["index"]
-
-    def __call__(self, crop: np.ndarray) -> np.ndarray:
-        self.interpreter.set_tensor(self.input, crop[None])
-        self.interpreter.invoke()
-        return self.interpreter.get_tensor(self.output)[0]
 
 
 def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
@@ -124,7 +113,7 @@ class MobilenetLiteAligner:
         mirror: bool = False,
         num_threads: int = 1,
     ):
-        self.stages = [LiteRtStage(content, num_threads) for content in stage_contents]
+        self.stages = [LiteRtFunction(content, num_threads) for content in stage_contents]
         self.stage2_crop, self.mirror = stage2_crop, mirror
 
     def _cascade(self, pixels: np.ndarray, box: np.ndarray, frame: np.ndarray) -> np.ndarray:
@@ -135,7 +124,8 @@ class MobilenetLiteAligner:
         for number, stage in enumerate(self.stages, start=1):
             if number == 2:  # stage 2 crops around stage 1's points
                 matrix = stage2_crop_matrix(points, self.stage2_crop, xp=np).astype(np.float64)
-            in_crop = decode_landmarks(stage(bgr_crop(pixels, matrix @ frame)), xp=np)
+            outputs = stage(bgr_crop(pixels, matrix @ frame)[None])[0]
+            in_crop = decode_landmarks(outputs, xp=np)
             points = map_points(np.linalg.inv(matrix), in_crop)
         return points
 

@@ -15,6 +15,7 @@ outputs in [0, 1] of the crop.
 import math
 
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE
 from face_alignment_tf.data.landmarks import INNER_EYE_CORNERS, OUTER_EYE_CORNERS
 

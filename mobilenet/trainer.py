@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
+
 from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, decode_landmarks
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
@@ -25,17 +26,18 @@ from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     evaluation_dataset,
     training_dataset,
 )
-from face_alignment_tf.config.run_config import (
-    RunConfig,
+from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.config.settings import (
     flag_error,
     require_at_least,
-    require_choice,
     require_positive,
+    setting,
 )
 from face_alignment_tf.data.photometric import PRESETS
 from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.families.contract import ModelFamily, TrainingParts
+from face_alignment_tf.families.trained_model import TrainedModel
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade
 from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage2_crop_matrix
 from face_alignment_tf.mobilenet.loss import (
@@ -51,42 +53,58 @@ from face_alignment_tf.mobilenet.schedule import InverseDecay
 STAGE2_INITS = ("stage1", "random")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class MobilenetTrainingConfig(RunConfig):
     """One stage's training run; defaults are the original solver's."""
 
-    stage: int = 1
-    stage1_dir: str | None = None  # a stage-1 train_dir, for stage 2
-    batch_size: int = 64
-    base_lr: float = 1e-4
-    lr_gamma: float = 1e-5
-    lr_power: float = 0.75
-    weight_decay: float = 5e-4
-    max_steps: int = 1_000_000
-    loss: str = "euclidean"
-    loss_normaliser: str = "eye_centre"
-    stage2_init: str = "stage1"
-    stage2_crop: str = "box"  # mobilenet.crops.STAGE2_CROPS (model.json's config)
+    train_dir: str = "ckpt/mobilenet"
+    stage: int = setting(1, "1: crops of the face box; 2: of stage 1's predictions.", (1, 2))
+    stage1_dir: str | None = setting(None, "The stage-1 train_dir (stage 2).")
+    batch_size: int = setting(64, "Crops per batch (per replica).")
+    base_lr: float = setting(1e-4, "Adam learning rate at step 0 ('inv' policy).")
+    lr_gamma: float = setting(1e-5, "'inv' policy: lr = base_lr (1 + gamma step)^-power.")
+    lr_power: float = setting(0.75, "'inv' policy power.")
+    weight_decay: float = setting(5e-4, "Coupled L2 weight decay.")
+    max_steps: int = setting(1_000_000, "Total training steps (Caffe's max_iter).")
+    loss: str = setting("euclidean", "WeightEuclideanLoss or Wing loss.", LOSSES)
+    loss_normaliser: str = setting(
+        "eye_centre",
+        "eye_centre: the sample's own eye-centre distance; original: (x36,y39)-(x42,y45).",
+        LOSS_NORMALISERS,
+    )
+    stage2_init: str = setting(
+        "stage1", "Stage 2's starting weights: stage 1's, or a fresh random init.", STAGE2_INITS
+    )
+    stage2_crop: str = setting(
+        "box",
+        "How stage 2 crops around stage 1's points: their box (the original design), or "
+        "aligned: the points turned level by the tilt of the eye line first (ours).",
+        STAGE2_CROPS,
+    )  # model.json's config
     # The box jitter of the augmentation (the rest: the backbone pipeline's AugmentationConfig).
-    max_shift: float = AugmentationConfig.max_shift
-    max_scale: float = AugmentationConfig.max_scale
-    max_rotation_degrees: float = AugmentationConfig.max_rotation_degrees
-    # data.photometric.PRESETS: "none" (the original's) or "photos".
-    photometric: str = "none"
-    # Training batches over which the BN statistics are recomputed at the end (0: keep the
-    # moving averages; see backbones.batch_norm).
-    batch_norm_batches: int = 200
+    max_shift: float = setting(
+        AugmentationConfig.max_shift, "Box jitter: shift, a fraction of the crop, each axis."
+    )
+    max_scale: float = setting(AugmentationConfig.max_scale, "Box jitter: zoom 1 +- this.")
+    max_rotation_degrees: float = setting(
+        AugmentationConfig.max_rotation_degrees, "Box jitter: rotation +- this."
+    )
+    photometric: str = setting(
+        "none",
+        "Photometric augmentation (data.photometric): none (the original's) or photos "
+        "(colour, greyscale, low light, blur, low resolution, occlusion, JPEG).",
+        tuple(PRESETS),
+    )
+    batch_norm_batches: int = setting(
+        200,
+        "Training batches over which the batch-norm statistics are recomputed when the run "
+        "ends (0: keep the moving averages; see backbones.batch_norm).",
+    )
 
     def __post_init__(self):
         super().__post_init__()
-        require_choice(self, "stage", (1, 2))
         if self.stage == 2 and not self.stage1_dir:
             raise flag_error("stage1_dir", self.stage1_dir, "stage 2 needs a stage-1 train_dir")
-        require_choice(self, "loss", LOSSES)
-        require_choice(self, "loss_normaliser", LOSS_NORMALISERS)
-        require_choice(self, "stage2_init", STAGE2_INITS)
-        require_choice(self, "stage2_crop", STAGE2_CROPS)
-        require_choice(self, "photometric", tuple(PRESETS))
         require_at_least(self, 1, "batch_size", "max_steps")
         require_positive(self, "base_lr")
         require_at_least(
@@ -142,9 +160,7 @@ def training_parts(
     model = family.build_model({"stages": config.stage, "stage2_crop": config.stage2_crop})
     regions = region_values = None
     if config.stage == 2:
-        from face_alignment_tf.families.trained_model import load_trained_model
-
-        stage1 = load_trained_model(config.stage1_dir, expected_family=family.name)
+        stage1 = TrainedModel(config.stage1_dir, family).restore()
         for source, target in zip(stage1.model.stage_1.weights, model.stage_1.weights, strict=True):
             target.assign(source)
         model.stage_1.trainable = False

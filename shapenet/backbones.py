@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 
 import keras
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE as MOBILENET_INPUT_SIZE
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix as mobilenet_crop_matrix
 from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor

@@ -6,17 +6,22 @@ model.json: {"family": "shapenet", "config": {"shapes": the PCA's mean and K com
 Adam's state while training. Scoring and the aligner crop each face from its box.
 """
 
+import dataclasses
 import math
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+
+from face_alignment_tf.config.settings import setting
 from face_alignment_tf.data.geometry import apply_affine
 from face_alignment_tf.data.tfrecords import face_batches
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.evaluation.per_image import collect_per_image
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
 from face_alignment_tf.families.contract import (
     DEFAULT_SCORING,
+    EVALUATION_CROPS,
     ExportableNetwork,
     ModelFamily,
     ScoreSettings,
@@ -29,9 +34,23 @@ from face_alignment_tf.shapenet.pipeline import box_crops
 from face_alignment_tf.shapenet.trainer import PlateauState, ShapenetTrainingConfig, training_parts
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ShapenetEvaluatorSettings(EvaluatorSettings):
+    """eval_shapenet.py: each face cropped from its box as the backbone's crop (oracle: from
+    its ground truth, as the original's prediction script; an upper bound, not a result)."""
+
+    checkpoint_dir: str = ShapenetTrainingConfig.train_dir
+    eval_dir: str = "ckpt/shapenet_eval"
+    batch_size: int | None = 32
+    crop: str = setting(
+        "box", "box: from the detector box; oracle: the ground truth's crop.", EVALUATION_CROPS
+    )
+
+
 class ShapenetFamily(ModelFamily):
     name = "shapenet"
     config_class = ShapenetTrainingConfig
+    evaluation_config_class = ShapenetEvaluatorSettings
     # The MobileNetV2 backbone keeps the harness fast; the original network is pinned by
     # tests/test_shapenet_extractor.py.
     smoke_settings = {"batch_size": 2, "max_epochs": 2, "backbone": "mobilenet_v2",
@@ -68,7 +87,7 @@ class ShapenetFamily(ModelFamily):
         description: dict,
         records: Path,
         settings: ScoreSettings = DEFAULT_SCORING,
-        crop: str = "box",
+        crop: str = ShapenetEvaluatorSettings.crop,
     ) -> dict[str, float]:
         """Crops from each record's box (crop='oracle': from its ground truth, an upper
         bound); inter-ocular NME by default."""
@@ -81,7 +100,7 @@ class ShapenetFamily(ModelFamily):
             return apply_affine(tf.linalg.inv(matrices), model(crops, training=False))
 
         def batch_errors():
-            for batch in face_batches(str(records), settings.batch_size or 32):
+            for batch in face_batches(str(records), self.score_batch_size(settings)):
                 prediction = predict(batch)
                 errors = normalised_mean_error(prediction, batch["landmarks"], normaliser)
                 yield batch["path"].numpy(), errors.numpy()
@@ -113,7 +132,8 @@ class ShapenetFamily(ModelFamily):
 
     def throughput_flags(self, num_faces: int, steps: int) -> list[str]:
         per_epoch = max(1, round(num_faces * (1 - self.config_class.validation_fraction)))
-        return ["--batch_size=1", f"--max_epochs={math.ceil(steps / per_epoch) + 1}"]
+        batch = f"--batch_size={self.config_class.batch_size}"
+        return [batch, f"--max_epochs={math.ceil(steps / per_epoch) + 1}"]
 
 
 FAMILY = ShapenetFamily()

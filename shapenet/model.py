@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+
 from face_alignment_tf.shapenet.backbones import get_backbone
 from face_alignment_tf.shapenet.shape_layer import HomogeneousShapeLayer
 

@@ -26,6 +26,7 @@ import math
 from collections.abc import Sequence
 
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig as MobilenetAugmentation,
 )

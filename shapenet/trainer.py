@@ -19,13 +19,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
+
 from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
-from face_alignment_tf.config.run_config import (
-    RunConfig,
+from face_alignment_tf.config.run_config import RunConfig
+from face_alignment_tf.config.settings import (
     flag_error,
     require_at_least,
-    require_choice,
     require_positive,
+    setting,
 )
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_landmarks
@@ -44,36 +45,52 @@ HEAD_INITS = ("mean_transform", "random")
 PLATEAU_THRESHOLD = 1e-4  # relative: a score counts as better below best x (1 - this)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class ShapenetTrainingConfig(RunConfig):
     """One training run; defaults are the original's (HELEN/LFPW configs)."""
 
-    backbone: str = "shapenet"
-    num_components: int = 25
-    pca_rotation_normalisation: str = "none"
-    batch_size: int = 1
-    learning_rate: float = 1e-4
-    lr_factor: float = 0.1
-    lr_patience: int = 5  # epochs without a better validation MSE
-    max_epochs: int = 200
-    validation_fraction: float = 0.1
-    rotation_degrees: int = 90
-    offset: int = 30
-    crop_source: str = "box"
-    original_clamping: bool = False
-    augment_validation: bool = False
-    head_init: str = "mean_transform"
-    # MobileNetV2 backbone: training batches over which its BN statistics are recomputed
-    # before each epoch's validation (1/20 of them) and at the end (0: keep the moving
-    # averages, which lag a short run's weights: see backbones.batch_norm).
-    batch_norm_batches: int = 200
+    train_dir: str = "ckpt/shapenet"
+    backbone: str = setting("shapenet", "Network under the shape head.", tuple(BACKBONES))
+    num_components: int = setting(25, "PCA components K (the head predicts K + 4).")
+    pca_rotation_normalisation: str = setting(
+        "none",
+        "Level each shape before the PCA: none (the seed's), on the outer eye corners, or on "
+        "the seed's points 37/46 (upper eyelids).",
+        tuple(ROTATION_NORMALISATIONS),
+    )
+    batch_size: int = setting(1, "Crops per batch (per replica); the original's is 1.")
+    learning_rate: float = setting(1e-4, "Adam learning rate at the start.")
+    lr_factor: float = setting(0.1, "ReduceLROnPlateau factor.")
+    lr_patience: int = setting(5, "Epochs without a better validation MSE.")
+    max_epochs: int = setting(200, "Training epochs.")
+    validation_fraction: float = setting(0.1, "Training faces held out for validation.")
+    rotation_degrees: int = setting(90, "Rotation augmentation +- this (shapenet).")
+    offset: int = setting(30, "Offset augmentation +- this many pixels (shapenet).")
+    crop_source: str = setting(
+        "box",
+        "Training crops around the face box (the evaluator's) or the ground truth (original).",
+        CROP_SOURCES,
+    )
+    original_clamping: bool = setting(
+        False,
+        "The original's crop bounds clamped to [0, min(H, W)] and unpadded, anisotropic crops "
+        "near borders.",
+    )
+    augment_validation: bool = setting(False, "Augment the validation crops too, as the original.")
+    head_init: str = setting(
+        "mean_transform",
+        "Output layer: the mean shape on an average crop, or random (the original).",
+        HEAD_INITS,
+    )
+    batch_norm_batches: int = setting(
+        200,
+        "MobileNetV2 backbone: batches over which the BN statistics are recomputed at the end "
+        "(1/20 of them before each epoch's validation); 0 keeps the moving averages (which "
+        "lag a short run's weights: see backbones.batch_norm).",
+    )
 
     def __post_init__(self):
         super().__post_init__()
-        require_choice(self, "backbone", tuple(BACKBONES))
-        require_choice(self, "pca_rotation_normalisation", tuple(ROTATION_NORMALISATIONS))
-        require_choice(self, "crop_source", CROP_SOURCES)
-        require_choice(self, "head_init", HEAD_INITS)
         require_at_least(self, 1, "num_components", "batch_size", "lr_patience", "max_epochs")
         require_at_least(self, 0, "rotation_degrees", "offset", "batch_norm_batches")
         require_positive(self, "learning_rate", "lr_factor", "validation_fraction")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data import menpo_compat  # noqa: F401
 from face_alignment_tf.data.pts import write_pts
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import tensorflow as tf
 from absl import app, flags
+
 from face_alignment_tf.drivers.train import train
 from face_alignment_tf.families import get_family
 

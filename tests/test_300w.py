@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.preprocessing import prepare_evaluation_face
 from face_alignment_tf.data.reference_shape import build_reference_shape

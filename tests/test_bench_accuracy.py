@@ -4,10 +4,10 @@ import importlib.util
 
 import numpy as np
 import pytest
-from face_alignment_tf.data.discovery import discover_faces
-from face_alignment_tf.evaluation.metrics import normalised_mean_error
 
 from bench.accuracy import table_rows
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.evaluation.metrics import normalised_mean_error
 
 
 def test_table_rows_count_missed_faces_as_failures():
@@ -30,9 +30,8 @@ needs_bench_extra = pytest.mark.skipif(
 
 @needs_bench_extra
 def test_dlib_points_are_yx_and_accurate(shared_300w):
-    from face_alignment_tf.data.images import load_image
-
     from bench.dlib_peer import DlibLandmarker
+    from face_alignment_tf.data.images import load_image
 
     records = discover_faces(f"{shared_300w}/lfpw/testset/image_000[1-5].jpg")
     landmarker = DlibLandmarker()

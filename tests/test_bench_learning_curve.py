@@ -3,10 +3,10 @@
 import os
 
 import pytest
-from face_alignment_tf.evaluation.checkpoint_watcher import results_path
-from face_alignment_tf.evaluation.report import summarise, write_json
 
 from bench.learning_curve import curve, save_plot
+from face_alignment_tf.evaluation.checkpoint_watcher import results_path
+from face_alignment_tf.evaluation.report import summarise, write_json
 
 
 def write_result(eval_dir, step, key, errors, age):

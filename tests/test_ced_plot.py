@@ -1,6 +1,7 @@
 """evaluation.ced_plot: CED figures render to images."""
 
 import numpy as np
+
 from face_alignment_tf.evaluation.ced_plot import ced_figure, figure_to_rgb
 
 

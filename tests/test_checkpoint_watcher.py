@@ -6,6 +6,7 @@ import threading
 
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.checkpoints import checkpoint_step
 from face_alignment_tf.artifacts.model_file import write_model_file
 from face_alignment_tf.data.errors import DataError

@@ -8,13 +8,13 @@ import sys
 
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.checkpoints import (
     checkpoint_problem,
     indexed_steps,
     newest_good_checkpoint,
     recover_checkpoints,
 )
-
 from tests.conftest import ROOT, write_afw_faces
 
 KILLS = 10

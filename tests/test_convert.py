@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.data.convert import convert
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.errors import DataError

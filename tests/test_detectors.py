@@ -5,9 +5,9 @@ import importlib.util
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
-
 from face_alignment_tf.detectors import corners, iou, make_detector, matching_box
 
 

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.discovery import box_candidates, discover_faces, split_globs
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.pts import write_pts

@@ -7,10 +7,10 @@ import subprocess
 
 import numpy as np
 import tensorflow as tf
-from face_alignment_tf.families import TrainedModel
+
+from face_alignment_tf.families import open_trained_model
 from face_alignment_tf.hourglass.family import FAMILY
 from face_alignment_tf.training.logged_scalars import read_scalars
-
 from tests.conftest import ROOT, small_hourglass_command, write_afw_faces
 
 
@@ -60,7 +60,7 @@ def test_two_workers_hold_identical_weights(tmp_path):
             chief_reader.get_tensor(name), other_reader.get_tensor(name), err_msg=name
         )
     # The chief's checkpoint restores into a fresh network; only the chief logged.
-    model = TrainedModel(train_dir).model
+    model = open_trained_model(train_dir).model
     FAMILY.checkpoint(model).restore(chief).assert_existing_objects_matched()
     assert [step for step, _ in read_scalars(train_dir)["loss/total"]] == [1, 2, 3]
     assert not list((train_dir / "workers").rglob("events.out.tfevents*"))

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
-from face_alignment_tf.families import family_names, get_family
 
+from face_alignment_tf.drivers.evaluate import run_evaluator
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
+from face_alignment_tf.families import family_names, get_family
 from tests.conftest import write_afw_faces
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,9 @@ def test_a_new_test_set_in_an_old_eval_dir_is_scored(smoke_run, bundled_faces, t
 
     def evaluate(dataset_path: str, boxes: str) -> int:
         settings = EvaluatorSettings(
-            config.train_dir, str(tmp_path / "eval"), dataset_path, run_once=True, boxes=boxes
-        )
+            checkpoint_dir=config.train_dir, eval_dir=str(tmp_path / "eval"),
+            dataset_path=dataset_path, run_once=True, boxes=boxes,
+        )  # fmt: skip
         return run_evaluator(settings, "mdm")
 
     assert evaluate(bundled_faces, "landmarks") == 1

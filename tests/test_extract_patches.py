@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.custom_ops import (
     compiled_op_available,
     compiled_op_load_error,
     extract_patches,
 )
-
 from tests.conftest import require_compiled_op
 
 IMPLEMENTATIONS = ["tf", "compiled"]
@@ -192,7 +192,7 @@ def test_bad_arguments():
 
 
 def test_fallback_warns_once_and_matches(monkeypatch, caplog):
-    import custom_ops.extract_patches_op as module
+    import face_alignment_tf.custom_ops.extract_patches_op as module
 
     monkeypatch.setattr(module, "_LIBRARY", None)
     monkeypatch.setattr(module, "_LOAD_ERROR", "simulated: library missing")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from face_alignment_tf.data.discovery import discover_faces
-from face_alignment_tf.data.images import load_image
-from face_alignment_tf.families import load_aligner
 
 from face_alignment_tf import FaceAligner
 from face_alignment_tf.calibration import CALIBRATION_FILE, BoxCalibration
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
 from face_alignment_tf.face_aligner import box_corners
+from face_alignment_tf.families import load_aligner
 
 
 @pytest.fixture(scope="module")

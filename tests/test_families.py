@@ -11,11 +11,13 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.errors import DataError
-from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.drivers.evaluate import run_evaluator
 from face_alignment_tf.evaluation.checkpoint_watcher import step_results
-from face_alignment_tf.families import TrainedModel, family_names, get_family
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
+from face_alignment_tf.families import family_names, get_family, open_trained_model
 
 FAMILIES = family_names()
 
@@ -47,7 +49,7 @@ def test_config_and_model_json_rebuild_the_architecture(smoke_run, name):
     config, _ = smoke_run(name)
     found, description = read_model_file(config.train_dir)
     assert found == name
-    trained = TrainedModel(config.train_dir, name)
+    trained = open_trained_model(config.train_dir, name)
     model = trained.model
     # Keras config round trip.
     clone = type(model).from_config(model.get_config())
@@ -71,7 +73,7 @@ def test_a_checkpoint_restores_every_weight_into_a_fresh_model(smoke_run, name, 
     come back exactly in a model built from scratch."""
     family = get_family(name)
     config, _ = smoke_run(name)
-    model_config = TrainedModel(config.train_dir).description["config"]
+    model_config = open_trained_model(config.train_dir).description["config"]
     rng = np.random.default_rng(0)
     source = family.checkpoint(family.build_model(model_config))
     for variable in checkpointed_variables(source):
@@ -92,8 +94,8 @@ def test_a_two_step_run_and_an_evaluator_pass_on_the_bundled_faces(
     assert result["step"] == 2 and np.isfinite(result["loss"])
     assert tf.train.latest_checkpoint(config.train_dir).endswith("ckpt-2")
     settings = EvaluatorSettings(
-        config.train_dir, str(tmp_path / "eval"), bundled_faces, run_once=True,
-        boxes=config.boxes,
+        checkpoint_dir=config.train_dir, eval_dir=str(tmp_path / "eval"),
+        dataset_path=bundled_faces, run_once=True, boxes=config.boxes,
     )  # fmt: skip
     assert run_evaluator(settings, name) == 1
     (path,) = step_results(tmp_path / "eval", 2)
@@ -115,7 +117,7 @@ def test_the_aligner_moves_the_points_with_the_image(smoke_run, name):
     """The same face pasted 17 rows down and 31 columns right, with its box moved alike:
     the same points, moved alike (integer shifts change no sample of any crop)."""
     config, _ = smoke_run(name)
-    trained = TrainedModel(config.train_dir, name).restore()
+    trained = open_trained_model(config.train_dir, name).restore()
     aligner = trained.aligner()
     image = np.random.default_rng(0).integers(0, 256, (200, 180, 3), np.uint8)
     box = square_box((100.0, 90.0), 80.0)
@@ -137,7 +139,7 @@ def test_the_aligner_reads_integer_arrays_by_value_and_checks_its_inputs(smoke_r
     was divided by the type's maximum: a black image); an empty batch gives an empty result.
     #7: a zero-area, non-finite or off-image box is refused, naming the box."""
     config, _ = smoke_run(name)
-    aligner = TrainedModel(config.train_dir, name).restore().aligner()
+    aligner = open_trained_model(config.train_dir, name).restore().aligner()
     image = np.random.default_rng(2).integers(0, 256, (120, 100, 3), np.uint8)
     box = square_box((60.0, 50.0), 60.0)
     expected = aligner.predict([image], box[None])

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from face_alignment_tf.data.errors import DataError
-from face_alignment_tf.data.images import load_image, pil_pixels, unit_rgb_pixels
 from PIL import Image
 
 from face_alignment_tf import FaceAligner
+from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.images import load_image, pil_pixels, unit_rgb_pixels
 from face_alignment_tf.inputs import InputError, find_inputs
 from tests.conftest import ROOT
 
@@ -199,9 +199,8 @@ def test_folder_links_are_followed_once_and_dangling_links_reported(tmp_path):
 # 15. Drawings a user can read.
 def test_drawings_scale_with_the_face_and_trace_the_contours():
     from face_alignment_tf.data.landmarks import CONTOURS_68
-    from face_alignment_tf.evaluation.drawing import BOX_COLOUR, PREDICTION, draw_faces
-
     from face_alignment_tf.detectors import corner_array
+    from face_alignment_tf.evaluation.drawing import BOX_COLOUR, PREDICTION, draw_faces
     from tests.conftest import template_shape
 
     shape = template_shape()

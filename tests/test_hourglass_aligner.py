@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.hourglass.aligner import HourglassAligner
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
 from face_alignment_tf.data.landmarks import mirror_landmarks
 from face_alignment_tf.hourglass.augmentation import (
@@ -10,7 +11,6 @@ from face_alignment_tf.hourglass.augmentation import (
     crop_matrix,
     sample_crop_parameters,
 )
-
 from tests.conftest import template_shape
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.geometry import similarity_matrix
 from face_alignment_tf.hourglass.crops import (
     arcface_template,
@@ -10,7 +11,6 @@ from face_alignment_tf.hourglass.crops import (
     oracle_box,
     template_alignment,
 )
-
 from tests.conftest import template_shape
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.hourglass.heatmaps import (
     decode_argmax,
     decode_subpixel,

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+
 from face_alignment_tf.hourglass import PRESETS, HourglassNetwork, build
 from face_alignment_tf.hourglass.blocks import make_block
 from face_alignment_tf.hourglass.cab_block import CABlock

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.convert import convert
 from face_alignment_tf.hourglass.heatmaps import decode_argmax
 from face_alignment_tf.hourglass.pipeline import evaluation_dataset, training_dataset

@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.mat_annotations import read_pt3d_68
-from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.drivers.evaluate import run_evaluator
 from face_alignment_tf.drivers.train import train
 from face_alignment_tf.evaluation.checkpoint_watcher import step_results
 from face_alignment_tf.evaluation.metrics import normalising_distance
-from face_alignment_tf.families import TrainedModel
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
+from face_alignment_tf.families import open_trained_model
 from face_alignment_tf.hourglass.family import FAMILY
 from face_alignment_tf.hourglass.trainer import (
     HourglassTrainingConfig,
@@ -22,7 +24,6 @@ from face_alignment_tf.hourglass.trainer import (
     heatmap_loss,
 )
 from face_alignment_tf.training.logged_scalars import read_scalars
-
 from tests.conftest import template_shape, write_aflw_face
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +108,7 @@ def test_resume_and_model_description(trained):
     config, _, resumed, _ = trained
     assert resumed["step"] == 22
     assert tf.train.latest_checkpoint(config.train_dir).endswith("ckpt-22")
-    trained = TrainedModel(config.train_dir)
+    trained = open_trained_model(config.train_dir)
     model, landmark_type = trained.model, trained.description["landmark_type"]
     assert (model.block, model.depth, model.stacks, landmark_type) == ("resnet", 1, 2, "2d")
     assert trained.family is FAMILY and trained.reference_shape.shape == (68, 2)
@@ -120,7 +121,13 @@ def evaluate_in_process(train_dir, datasets, eval_dir, step, **settings) -> dict
     flags = {"boxes": settings.pop("boxes", "detector"), "normaliser": settings.pop("normaliser")}
     assert (
         run_evaluator(
-            EvaluatorSettings(str(train_dir), str(eval_dir), datasets, run_once=True, **flags),
+            EvaluatorSettings(
+                checkpoint_dir=str(train_dir),
+                eval_dir=str(eval_dir),
+                dataset_path=datasets,
+                run_once=True,
+                **flags,
+            ),
             "hourglass",
         )
         == 1
@@ -174,7 +181,7 @@ def test_3d_mode_from_mat_annotations(tmp_path):
         landmark_type="3d", block="resnet", depth=1, per_batch_size=2, lr_epoch_step=(1,),
     )  # fmt: skip
     assert train(FAMILY, config)["step"] == 2
-    assert TrainedModel(config.train_dir).description["landmark_type"] == "3d"
+    assert open_trained_model(config.train_dir).description["landmark_type"] == "3d"
     by_box = run_evaluator_script(
         config.train_dir, datasets, tmp_path / "eval", "--boxes=landmarks", step=2
     )

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from PIL import Image
+
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.images import as_rgb_uint8, load_image, unit_rgb_pixels
-from PIL import Image
 
 
 def test_exif_orientation_turns_the_image_upright(tmp_path):

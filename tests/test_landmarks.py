@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.data.landmarks import (
     MIRROR_PERMUTATION_68,
     bounding_box_corners,

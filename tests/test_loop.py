@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.training.logged_scalars import read_scalars
 from face_alignment_tf.training.loop import LoopSettings, _anyone_stops, run_training_loop
 
@@ -42,7 +43,7 @@ def train_line(
             )
         return batches
 
-    settings = LoopSettings(str(train_dir), 2, max_steps, max_seconds, log_every=1)
+    settings = LoopSettings(str(train_dir), 2, max_steps, max_seconds, 1, 100, 600.0, 3)
     checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer)
     result = run_training_loop(
         settings, tf.distribute.get_strategy(), checkpoint, optimizer, replica_step,

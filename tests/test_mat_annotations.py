@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 import scipy.io
+
 from face_alignment_tf.data.convert import convert
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.mat_annotations import read_pt3d_68
 from face_alignment_tf.data.tfrecords import read_metadata
-
 from tests.conftest import template_shape, write_aflw_face
 
 

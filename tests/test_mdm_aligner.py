@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.artifacts.model_file import write_model_file
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.preprocessing import (
@@ -19,7 +20,6 @@ from face_alignment_tf.mdm.aligner import MdmAligner
 from face_alignment_tf.mdm.family import FAMILY
 from face_alignment_tf.mdm.pipeline import evaluation_dataset
 from face_alignment_tf.mdm.scoring import evaluate_batches
-
 from tests.conftest import write_afw_faces
 
 

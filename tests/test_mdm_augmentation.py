@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.mdm.augmentation import distort_colour, pad_to_canvas, rotate
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.convert import convert
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.preprocessing import prepare_training_face

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.data.landmarks import mirror_landmarks
 from face_alignment_tf.mdm import MDM, PatchFeatureExtractor, mdm_loss, step_losses
 from face_alignment_tf.mdm.patch_features import central_crop_slice

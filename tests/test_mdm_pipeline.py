@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.data.convert import convert
 from face_alignment_tf.mdm.pipeline import (
     AugmentationConfig,
@@ -77,5 +78,5 @@ def test_evaluation_each_image_once_with_mirrors(converted):
 def test_training_set_required(converted):
     _, evaluation, _ = converted
     with pytest.raises(ValueError, match="not a training set"):
-        training_dataset(str(evaluation))
+        training_dataset(str(evaluation), batch_size=2)
     assert tf.executing_eagerly()

@@ -2,6 +2,7 @@
 calls give."""
 
 import numpy as np
+
 from face_alignment_tf.families import load_trained_model
 from face_alignment_tf.mdm.pipeline import unmirror_predictions
 from face_alignment_tf.mdm.scoring import predict

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.drivers.train import train
 from face_alignment_tf.evaluation.checkpoint_watcher import step_results
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
@@ -132,7 +133,7 @@ def test_evaluator_writes_tags_and_json_and_runs_each_checkpoint_once(trained):
 
 
 def test_nan_loss_stops_with_the_step(trained, monkeypatch):
-    import mdm.trainer as trainer
+    import face_alignment_tf.mdm.trainer as trainer
 
     config, _, _, root = trained
     original = trainer.step_losses

@@ -2,6 +2,7 @@
 
 import numpy as np
 import scipy.integrate
+
 from face_alignment_tf.data import menpo_compat
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.evaluation.metrics import (
     area_under_ced,
     cumulative_error_distribution,

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+
 from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
 
 

@@ -6,15 +6,16 @@ import json
 
 import numpy as np
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, encode_landmarks
 from face_alignment_tf.data.tfrecords import read_metadata
-from face_alignment_tf.drivers.evaluate import EvaluatorSettings, run_evaluator
+from face_alignment_tf.drivers.evaluate import run_evaluator
 from face_alignment_tf.drivers.train import train
 from face_alignment_tf.evaluation.checkpoint_watcher import step_results
-from face_alignment_tf.families import TrainedModel
+from face_alignment_tf.evaluation.settings import EvaluatorSettings
+from face_alignment_tf.families import open_trained_model
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade, landmarks_in_images
 from face_alignment_tf.mobilenet.family import FAMILY
-
 from tests.conftest import template_shape
 
 
@@ -65,7 +66,7 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     smoke_run, bundled_faces, tmp_path
 ):
     stage1_config, _ = smoke_run("mobilenet")
-    stage1 = TrainedModel(stage1_config.train_dir).restore()
+    stage1 = open_trained_model(stage1_config.train_dir).restore()
     config = FAMILY.config_class(
         datasets=bundled_faces, train_dir=str(tmp_path / "stage2"), stage=2,
         stage1_dir=stage1_config.train_dir, batch_size=2, max_steps=2, loss="wing",
@@ -77,7 +78,7 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     description = json.loads((tmp_path / "stage2" / "model.json").read_text())
     assert description["config"]["stages"] == 2 and description["loss"] == "wing"
     assert description["config"]["stage2_crop"] == "aligned"
-    cascade = TrainedModel(config.train_dir).restore()
+    cascade = open_trained_model(config.train_dir).restore()
     pairs = zip(cascade.model.stage_1.weights, stage1.model.stage_1.weights, strict=True)
     for ours, theirs in pairs:  # stage 1 came along, untouched
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=ours.path)
@@ -100,7 +101,7 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
             for a, b in zip(start.stage_1.weights, start.stage_2.weights, strict=True)
         ]
         assert all(same) if starts_as_stage1 else not any(same), init
-    settings = EvaluatorSettings(config.train_dir, str(tmp_path / "eval"), bundled_faces,
-                                 run_once=True)  # fmt: skip
+    settings = EvaluatorSettings(checkpoint_dir=config.train_dir, eval_dir=str(tmp_path / "eval"),
+                                 dataset_path=bundled_faces, run_once=True)  # fmt: skip
     assert run_evaluator(settings, "mobilenet") == 1
     assert json.loads(step_results(tmp_path / "eval", 3)[0].read_text())["per_image"]

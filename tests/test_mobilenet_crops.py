@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import (
     crop_matrix,
     decode_landmarks,

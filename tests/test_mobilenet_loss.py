@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.mobilenet.loss import loss_normaliser, weighted_euclidean_loss, wing_loss
 from face_alignment_tf.mobilenet.schedule import InverseDecay
 

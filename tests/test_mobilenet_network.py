@@ -5,6 +5,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.network import (
     BOTTLENECKS,
     Bottleneck,

@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig,

@@ -8,6 +8,8 @@ import cv2
 import numpy as np
 import pytest
 import tensorflow as tf
+from PIL import Image
+
 from face_alignment_tf.data.photometric import (
     LUMA_WEIGHTS,
     PHOTO_AUGMENTATION,
@@ -21,7 +23,6 @@ from face_alignment_tf.data.photometric import (
     occlude,
     photometric_augment,
 )
-from PIL import Image
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,6 @@ def test_the_photo_recipe_keeps_the_pipelines_geometry(tmp_path):
         training_dataset,
     )
     from face_alignment_tf.data.convert import convert
-
     from tests.conftest import write_afw_faces
 
     convert(write_afw_faces(tmp_path, count=3), tmp_path / "train", num_shards=1, workers=1)

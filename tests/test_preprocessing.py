@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.preprocessing import (

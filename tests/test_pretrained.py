@@ -5,10 +5,10 @@ import json
 
 import numpy as np
 import pytest
-from face_alignment_tf.data.discovery import discover_faces
-from face_alignment_tf.data.images import load_image
 
 import face_alignment_tf.pretrained as pretrained
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
 
 
 @pytest.fixture

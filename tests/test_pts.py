@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.pts import read_pts, write_pts
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.reference_shape import align_reference_to_box, build_reference_shape
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.evaluation.report import summarise
 
 

@@ -1,6 +1,7 @@
 """Training settings are checked when the config is made, before any work (issue 15 #11)."""
 
 import pytest
+
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.hourglass.trainer import HourglassTrainingConfig
 from face_alignment_tf.mdm.trainer import MdmTrainingConfig

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.drivers.train import train
 from face_alignment_tf.families import get_family

@@ -8,9 +8,9 @@ import sys
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.data.pts import read_pts, write_pts
 from face_alignment_tf.training.run_lock import RunLock
-
 from tests.conftest import ROOT
 
 

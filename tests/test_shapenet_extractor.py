@@ -4,6 +4,7 @@ gradients reach the backbone through the shape layer, the L1 loss (E.3 #5)."""
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.shapenet.extractor import ShapeNetExtractor
 from face_alignment_tf.shapenet.model import ShapeNet
 from face_alignment_tf.shapenet.trainer import l1_loss

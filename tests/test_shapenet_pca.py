@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
+
 from face_alignment_tf.shapenet.pca import (
     build_shape_model,
     flatten_shapes,
     level_shapes,
     shape_parameters,
 )
-
 from tests.conftest import template_shape
 
 

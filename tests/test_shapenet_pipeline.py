@@ -4,6 +4,7 @@ that move with the pixels, the held-out split."""
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
 from face_alignment_tf.shapenet.crops import GREY_WEIGHTS, grey_pixels, square_crop_matrix
 from face_alignment_tf.shapenet.pipeline import (

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 import tensorflow as tf
+
 from face_alignment_tf.shapenet.shape_layer import (
     HomogeneousShapeLayer,
     similarity_transform_2d,

@@ -2,8 +2,9 @@
 plateau schedule and the mean-transform start, by hand."""
 
 import numpy as np
+
 from face_alignment_tf.drivers.train import train
-from face_alignment_tf.families import TrainedModel, get_family
+from face_alignment_tf.families import get_family, open_trained_model
 from face_alignment_tf.shapenet.trainer import PlateauState, mean_transform_bias
 from face_alignment_tf.training.logged_scalars import read_scalars
 
@@ -20,7 +21,7 @@ def test_the_original_network_trains_validates_and_evaluates(bundled_faces, tmp_
     scalars = read_scalars(config.train_dir)
     assert [step for step, _ in scalars["validation/mse"]] == [3]
     assert [step for step, _ in scalars["loss/total"]] == [1, 2, 3]
-    trained = TrainedModel(config.train_dir, "shapenet").restore()
+    trained = open_trained_model(config.train_dir, "shapenet").restore()
     assert np.asarray(trained.description["config"]["shapes"]).shape == (4, 68, 2)
     assert trained.display_name == "ShapeNet (K=3)"
     levelled = {**trained.description, "pca_rotation_normalisation": "outer_eye_corners"}

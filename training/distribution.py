@@ -20,7 +20,7 @@ from pathlib import Path
 import tensorflow as tf
 from absl import logging
 
-STRATEGIES = ("default", "mirrored", "multi_worker")
+from face_alignment_tf.config.run_config import STRATEGIES
 
 
 def make_strategy(name: str) -> tf.distribute.Strategy:

@@ -23,27 +23,38 @@ import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
+
 from face_alignment_tf.artifacts.checkpoints import (
     checkpoint_step,
     newest_good_checkpoint,
     recover_checkpoints,
 )
+from face_alignment_tf.config.run_config import RunConfig
 from face_alignment_tf.training.distribution import checkpoint_dir, distribute, is_chief
 from face_alignment_tf.training.event_files import drop_events_after
 
 
 @dataclasses.dataclass(frozen=True)
 class LoopSettings:
-    """How long to train and how often to log, draw and save."""
+    """How long to train and how often to log, draw and save (the run config's values:
+    `of`)."""
 
     train_dir: str
     batch_size: int  # examples per step, all replicas together
     max_steps: int
-    max_seconds: float | None = None
-    log_every: int = 10
-    image_every: int = 100
-    save_every_secs: float = 600.0
-    max_checkpoints: int = 3
+    max_seconds: float | None
+    log_every: int
+    image_every: int
+    save_every_secs: float
+    max_checkpoints: int
+
+    @classmethod
+    def of(cls, config: "RunConfig", batch_size: int, max_steps: int) -> "LoopSettings":
+        """A run config's loop settings; batch_size counts all replicas."""
+        return cls(
+            config.train_dir, batch_size, max_steps, config.max_seconds, config.log_every,
+            config.image_every, config.save_every_secs, config.max_checkpoints,
+        )  # fmt: skip
 
 
 ReplicaStep = Callable[[dict], tuple[tf.Tensor, tf.Tensor, object]]

@@ -15,6 +15,7 @@ import socket
 from pathlib import Path
 
 from absl import logging
+
 from face_alignment_tf.data.errors import DataError
 
 LOCK_FILE = "lock"

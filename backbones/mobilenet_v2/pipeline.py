@@ -18,6 +18,7 @@ import dataclasses
 import math
 
 import tensorflow as tf
+
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, encode_landmarks
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
