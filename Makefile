@@ -84,6 +84,9 @@ bench: build $(BENCH_INSTALLED)
 	    --model_dirs=$(subst $(space),$(comma),$(call trained,$(MODEL_DIRS))) \
 	    --train_datasets='$(BENCH_DATA)/afw/*.jpg' --work_dir=runs/bench --ced_dir=docs/bench \
 	    --plot=docs/bench/robustness_failures.png --detector_every=3
+	$(PY) -m bench.tracking --photo='$(BENCH_DATA)/helen/testset/2968560214_1.jpg'
+	$(PY) -m bench.start_time --photo='$(BENCH_DATA)/helen/testset/2968560214_1.jpg'
+	$(PY) -m bench.workers --datasets='$(BENCH_DATA)/helen/testset/*.jpg' --photos=300
 
 clean:
 	rm -rf build $(OP_LIBRARY) *.egg-info

@@ -69,8 +69,9 @@ setup(
     package_dir={f"face_alignment_tf.{name}": name.replace(".", "/") for name in SUBPACKAGES},
     package_data={
         "face_alignment_tf.custom_ops": ["*.cc", "*.h"],
-        # The shipped pretrained models: MANIFEST.json, model.json, weights, runtimes.
-        "face_alignment_tf": ["models/*/*", "models/*/*/*"],
+        # The shipped pretrained models (MANIFEST.json, model.json, weights, runtimes) and the
+        # detectors' networks (BlazeFace, with its licence).
+        "face_alignment_tf": ["models/*/*", "models/*/*/*", "detector_models/*/*"],
     },
     ext_modules=[
         Extension(

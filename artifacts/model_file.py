@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from face_alignment_tf.artifacts.checkpoints import newest_good_checkpoint
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.json_files import write_json_atomically
 
@@ -72,6 +71,8 @@ def check_resumable(train_dir: str | Path, family: str, description: dict) -> No
 
 def checkpoint_to_load(train_dir: str | Path, checkpoint: str | None = None) -> str:
     """`checkpoint` when given, else train_dir's newest that restores; DataError if none."""
+    from face_alignment_tf.artifacts.checkpoints import newest_good_checkpoint  # TensorFlow
+
     path = checkpoint or newest_good_checkpoint(train_dir)
     if path is None:
         raise DataError(train_dir, "no checkpoint yet (has training saved one?)")

@@ -10,3 +10,7 @@ def define_model_flags() -> None:
         "model_dirs", [], "Train_dirs of any model family (their latest checkpoints)."
     )
     flags.DEFINE_string("work_dir", "runs/bench", "Converted records, boxes, timing runs.")
+    flags.DEFINE_list("detectors", ["blazeface", "blazeface-full", "mtcnn", "opencv"],
+                      "Our detectors, each with every model (end-to-end and own-detector "
+                      "tables).")  # fmt: skip
+    flags.DEFINE_boolean("dlib", True, "Benchmark dlib's pipelines too (the [bench] extra).")

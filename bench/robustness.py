@@ -9,9 +9,9 @@ seeds: the same inputs in every run). Given boxes: each model (the shipped defau
 first, then --model_dirs) and dlib's ERT predict from the perturbed image and box
 (the 300-W box, moved with the pixels). With --detector_every=k (0: off), every k-th face
 also goes through each system's own detector on the pixel-moving perturbations: the
-front door of each model (`FaceAligner(model)`: MTCNN on the bounded copy, the model's
-calibrated boxes; MTCNN runs once per image for all models) and dlib's HOG + ERT, a face
-missed counting as a failure. Inter-ocular NME; mean / median, failure rate (> 0.08) and
+front door of each model with each of --detectors (on the bounded copy, the model's
+calibrated boxes; each detector runs once per image for all models) and dlib's HOG + ERT,
+a face missed counting as a failure. Inter-ocular NME; mean / median, failure rate (> 0.08) and
 AUC@0.08 per perturbation. Prints Markdown, saves the failure-rate plot (--plot) and the
 per-face errors as JSON under --work_dir.
 """
@@ -33,7 +33,7 @@ from face_alignment_tf.data.images import load_image
 from face_alignment_tf.detectors import DlibHogDetector, matching_index
 from face_alignment_tf.evaluation.metrics import FAILURE_THRESHOLD, normalised_mean_error
 from face_alignment_tf.evaluation.report import summarise
-from face_alignment_tf.face_aligner import DEFAULT_DETECTOR, DEFAULT_MODEL, FaceAligner
+from face_alignment_tf.face_aligner import DEFAULT_MODEL, FaceAligner
 
 FLAGS = flags.FLAGS
 Predict = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (image, box [4, 2]) -> [68, 2]
@@ -47,7 +47,6 @@ def define_flags() -> None:
         "detector_every", 0, "Also run each system's own detector on every k-th face (0: off)."
     )
     flags.DEFINE_string("plot", None, "Where the failure-rate plot goes (PNG).")
-    flags.DEFINE_boolean("dlib", True, "Benchmark dlib's ERT too (needs the [bench] extra).")
     flags.DEFINE_list("mirror_models", [], "Models (of --model_dirs or the default) also run "
                       "with mirror averaging, as a row of their own.")  # fmt: skip
 
@@ -121,14 +120,14 @@ def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[
     return predictors
 
 
-def mtcnn_pipelines(models: list[str]) -> Detect:
-    """The front door's pipeline of each model (MTCNN on the bounded copy, the model's
-    calibration, its aligner), detecting once per image for all of them."""
+def detector_pipelines(models: list[str], detector: str) -> Detect:
+    """The front door's pipeline of each model with `detector` (on the bounded copy, the
+    model's calibration, its aligner), detecting once per image for all of them."""
     aligners = {}
     for model in models:
-        aligner = FaceAligner(model, detector=DEFAULT_DETECTOR)
+        aligner = FaceAligner(model, detector=detector)
         name = f"{aligner.trained.display_name} ({Path(str(aligner.model_dir)).name})"
-        aligners.setdefault(f"{name}, MTCNN calibrated", aligner)
+        aligners.setdefault(f"{name}, {detector} calibrated", aligner)
     first = next(iter(aligners.values()))
 
     def detect(image):
@@ -217,7 +216,8 @@ def robustness_report(work: Path) -> str:
                         lambda: boxed_errors(landmarker.predict, faces, FLAGS.seed)))  # fmt: skip
     if FLAGS.detector_every:
         every = FLAGS.detector_every
-        pipelines = [mtcnn_pipelines([DEFAULT_MODEL, *FLAGS.model_dirs])]
+        models = [DEFAULT_MODEL, *FLAGS.model_dirs]
+        pipelines = [detector_pipelines(models, detector) for detector in FLAGS.detectors]
         pipelines += [dlib_pipeline(landmarker)] if landmarker else []
         for detect in pipelines:
             methods.append(("", lambda d=detect: detected_errors(d, faces, FLAGS.seed, every)))

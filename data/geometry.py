@@ -2,15 +2,26 @@
 warp, rotations about a point and the least-squares similarity between point sets.
 
 Points are (y, x) = (row, column) with pixel centres at integer coordinates.
+
+TensorFlow is imported by the functions that run it: the numpy parts load without it
+(the LiteRT inference path).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
-import tensorflow as tf
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 def apply_affine(matrix, points) -> tf.Tensor:
     """Points [..., N, 2] (y, x) mapped by 3x3 affines on homogeneous (y, x, 1): one matrix
     [3, 3], or one per point set [..., 3, 3]."""
+    import tensorflow as tf
+
     matrix = tf.convert_to_tensor(matrix, tf.float32)
     points = tf.convert_to_tensor(points, tf.float32)
     return tf.linalg.matvec(matrix[..., None, :2, :2], points) + matrix[..., None, :2, 2]
@@ -23,6 +34,8 @@ def warp_affine(image, matrix, output_shape) -> tf.Tensor:
     (affines on homogeneous (y, x, 1)); output [*output_shape, C] (or [B, ...]).
     Bilinear sampling with pixel centres at integer coordinates, zero outside.
     """
+    import tensorflow as tf
+
     image = tf.convert_to_tensor(image)
     batched = image.shape.rank == 4
     images = image if batched else image[None]
@@ -73,6 +86,8 @@ def rotation_matrix(angle, centre) -> tf.Tensor:
 
     Positive angles (radians) turn the face counter-clockwise as displayed.
     """
+    import tensorflow as tf
+
     cos, sin = tf.cos(angle), tf.sin(angle)
     rotation = tf.stack([[cos, -sin], [sin, cos]])
     offset = centre - tf.linalg.matvec(rotation, centre)

@@ -2,10 +2,19 @@
 images), boxes.
 
 Points are (y, x) = (row, column), 0-based pixel centres.
+
+TensorFlow is imported by the functions that run it: the numpy parts load without it
+(the LiteRT inference path).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
-import tensorflow as tf
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 NUM_LANDMARKS = 68
 # Outer eye corners (left-image-side 36, other side 45): the inter-ocular pair.
@@ -53,6 +62,8 @@ def mirror_landmarks(points, width, rule: str = "corrected") -> tf.Tensor:
     Returns:
       float32 [..., 68, 2]: the mirrored points, re-labelled with the permutation.
     """
+    import tensorflow as tf
+
     points = tf.convert_to_tensor(points, tf.float32)
     width = tf.cast(width, tf.float32)[..., None]
     y, x = points[..., 0], points[..., 1]
@@ -67,6 +78,8 @@ def mirror_landmarks(points, width, rule: str = "corrected") -> tf.Tensor:
 
 def mirror(image, landmarks, rule: str = "corrected"):
     """Left-right flip of the pixels and the landmarks (permutation included)."""
+    import tensorflow as tf
+
     width = tf.shape(image)[-2]
     return tf.reverse(image, axis=[-2]), mirror_landmarks(landmarks, width, rule)
 
@@ -77,6 +90,8 @@ def bounding_box_corners(points):
     float [..., n, 2] (y, x) -> [..., 4, 2]: (min_y, min_x), (max_y, min_x),
     (max_y, max_x), (min_y, max_x). Works on numpy arrays and tensors.
     """
+    import tensorflow as tf
+
     lo = tf.reduce_min(points, axis=-2)
     hi = tf.reduce_max(points, axis=-2)
     return tf.stack(

@@ -1,16 +1,20 @@
 """face-align: 68 facial landmarks for every face in photos, with a shipped model and a
 face detector; and exports of a model for other runtimes.
 
-    face-align predict photo.jpg photos/ --output=landmarks/ [--model] [--detector] [--draw]
-        [--mirror]
+    face-align predict photo.jpg photos/ clip.mp4 --output=landmarks/ [--model] [--detector]
+        [--draw] [--mirror] [--workers=N] [--overwrite] [--no_smoothing]
     face-align export --model=mobilenet-photo-cascade-300w --format=tflite --output=exported/
 
-predict: image files and folders (searched recursively; `face_alignment_tf.inputs` says
-which files are read and where each output goes: `<name>.json`, and with --draw
+predict: image and video files and folders (searched recursively; `face_alignment_tf.inputs`
+says which files are read and where each output goes: `<name>.json`, and with --draw
 `<name>.landmarks.png`, the folders' structure kept). Each JSON holds the image's faces'
-boxes, scores and 68 landmarks as (y, x) pixels. A file that cannot be read is reported by
-name and the run goes on; the command then exits 1 listing every failure. Usage errors
-(a bad --output, clashing outputs, no images) stop before the model loads, with exit 2.
+boxes, scores and 68 landmarks as (y, x) pixels; a video gives `<name>.jsonl`, a line a
+frame (`face_alignment_tf.video`: faces tracked from frame to frame, smoothed), and with
+--draw `<name>.landmarks.mp4`. With --workers=N, N processes share the inputs (the same
+outputs as one); a rerun skips the inputs whose outputs exist (--overwrite redoes them).
+A file that cannot be read is reported by name and the run goes on; the command then
+exits 1 listing every failure. Usage errors (a bad --output, clashing outputs, no images)
+stop before the model loads, with exit 2.
 An image without faces gives an empty list. No input file is ever written.
 """
 
@@ -19,8 +23,6 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.detectors import detector_names
 from face_alignment_tf.face_aligner import (
@@ -28,39 +30,9 @@ from face_alignment_tf.face_aligner import (
     DEFAULT_DETECTOR,
     DEFAULT_MODEL,
 )
-from face_alignment_tf.inputs import (
-    DRAWING_SUFFIX,
-    RESULT_SUFFIX,
-    InputError,
-    find_inputs,
-)
+from face_alignment_tf.inputs import InputError, find_inputs
 from face_alignment_tf.quiet import import_tensorflow_quietly
 from face_alignment_tf.runtimes.formats import FORMATS
-
-POINT_ORDER = (
-    "landmarks and box corners are (y, x) = (row, column) image pixels, 0-based, pixel "
-    "centres at integer coordinates, of the upright image (EXIF orientation applied); "
-    "landmarks in the iBUG 68-point order (0-16 jaw, 17-26 brows, 27-35 nose, 36-47 eyes, "
-    "48-67 mouth); box corners clockwise from the top left"
-)
-
-
-def face_json(image_path: Path, faces, model: str, detector: str, shape) -> dict:
-    return {
-        "image": str(image_path),
-        "image_size": {"height": int(shape[0]), "width": int(shape[1])},
-        "model": model,
-        "detector": detector,
-        "point_order": POINT_ORDER,
-        "faces": [
-            {
-                "box": np.round(face.box, 2).tolist(),
-                "score": round(face.score, 4),
-                "landmarks": np.round(face.landmarks.astype(float), 2).tolist(),
-            }
-            for face in faces
-        ],
-    }
 
 
 def writable_folder(path: str | Path) -> Path:
@@ -78,52 +50,40 @@ def writable_folder(path: str | Path) -> Path:
     return folder
 
 
-def write_outputs(target: Path, record: dict, drawing: np.ndarray | None) -> None:
-    """The JSON (and the drawing) of one image, each written whole (a temporary file
-    renamed), through Python's file API (any file name the system allows)."""
-    from PIL import Image
-
-    from face_alignment_tf.data.json_files import write_json_atomically
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomically(f"{target}{RESULT_SUFFIX}", record)
-    if drawing is not None:
-        path = Path(f"{target}{DRAWING_SUFFIX}")
-        partial = path.with_name(path.name + ".partial")
-        Image.fromarray(drawing).save(partial, format="PNG")
-        os.replace(partial, path)
-
-
 def predict(args: argparse.Namespace) -> int:
+    from face_alignment_tf.batch import PredictSettings, has_outputs, run_predictions
+    from face_alignment_tf.face_aligner import check_model
+
+    if args.workers < 1:
+        raise ValueError(f"--workers must be at least 1, got {args.workers}")
     output = writable_folder(args.output)
     found = find_inputs(args.paths, output)
     for note in found.notes:
         print(f"note: {note}", file=sys.stderr)
-    import_tensorflow_quietly()
-    from face_alignment_tf.data.images import load_image
-    from face_alignment_tf.evaluation.drawing import draw_faces
-    from face_alignment_tf.face_aligner import FaceAligner
-
-    options = {"mirror": True} if args.mirror else {}
-    aligner = FaceAligner(args.model, args.detector, args.detect_max_side, **options)
-    failures, aligned, total = list(found.failures), 0, len(found.images)
-    show_progress = sys.stderr.isatty()
-    for index, (path, name) in enumerate(found.images, start=1):
-        if show_progress:
-            print(f"\r[{index}/{total}] {path}", end="", file=sys.stderr, flush=True)
-        try:
-            image = load_image(path)
-            faces = aligner.detect_and_align(image)
-            record = face_json(path, faces, str(args.model), args.detector, image.shape)
-            boxes = [(face.box, face.landmarks) for face in faces]
-            write_outputs(output / name, record, draw_faces(image, boxes) if args.draw else None)
-        except (DataError, OSError) as error:
-            failures.append(f"{path}: {error}" if not isinstance(error, DataError) else str(error))
-            continue
-        aligned += 1
-    if show_progress:
-        print(file=sys.stderr)
-    print(f"{aligned} of {total} images aligned into {output}")
+    check_model(args.model)
+    total = len(found.images)
+    todo = [(path, name) for path, name in found.images
+            if args.overwrite or not has_outputs(output, name, args.draw)]  # fmt: skip
+    skipped = total - len(todo)
+    if skipped:
+        print(f"note: {skipped} of {total} images have their outputs in {output} from an "
+              "earlier run: skipped (--overwrite redoes them)", file=sys.stderr)  # fmt: skip
+    settings = PredictSettings(
+        str(args.model),
+        args.detector,
+        args.detect_max_side,
+        args.mirror,
+        args.draw,
+        output,
+        smoothing=not args.no_smoothing,
+    )
+    if args.workers == 1 and todo:
+        import_tensorflow_quietly()
+    failures = list(found.failures)
+    failures += run_predictions(todo, settings, min(args.workers, max(len(todo), 1)))
+    aligned = len(todo) - (len(failures) - len(found.failures))
+    note = f" ({skipped} skipped: outputs exist)" if skipped else ""
+    print(f"{aligned} of {len(todo)} images aligned into {output}{note}")
     if failures:
         print(f"{len(failures)} failed:", *failures, sep="\n  ", file=sys.stderr)
         return 1
@@ -160,8 +120,8 @@ def parser() -> argparse.ArgumentParser:
         "predict", help="68 landmarks for every face of images",
         description=__doc__.split("\n\n")[2], formatter_class=formatter,
     )  # fmt: skip
-    run.add_argument("paths", nargs="+", help="image files or folders (recursive)")
-    run.add_argument("--output", required=True, help="folder for the JSON (and PNG) files")
+    run.add_argument("paths", nargs="+", help="image and video files or folders (recursive)")
+    run.add_argument("--output", required=True, help="folder for the results (and drawings)")
     run.add_argument("--model", default=DEFAULT_MODEL, help="shipped model name or train_dir")
     run.add_argument("--detector", default=DEFAULT_DETECTOR, choices=detector_names(),
                      help="face detector (its boxes are calibrated to the model's)")  # fmt: skip
@@ -169,7 +129,24 @@ def parser() -> argparse.ArgumentParser:
                      help="detect on a copy at most this many pixels on its longer side "
                      "(landmarks use the full image)")  # fmt: skip
     run.add_argument("--draw", action="store_true",
-                     help="also write <name>.landmarks.png: box, points and contours")  # fmt: skip
+                     help="also write <name>.landmarks.png (videos: .landmarks.mp4): box, "
+                     "points and contours")  # fmt: skip
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes aligning inputs in parallel (each loads the model)",
+    )
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="redo inputs whose outputs exist (by default a rerun skips them)",
+    )
+    run.add_argument(
+        "--no_smoothing",
+        action="store_true",
+        help="videos: the tracked landmarks as they are (no One-Euro filter)",
+    )
     run.add_argument("--mirror", action="store_true",
                      help="average with the mirrored face's points (twice the landmark "
                      "time; models that support it)")  # fmt: skip

@@ -10,6 +10,9 @@ detector's confidences (higher is surer; their scales differ between detectors).
   (Viola-Jones; `haarcascade_frontalface_default.xml`); score: the cascade's level weight.
 * 'dlib-hog': dlib's HOG + linear SVM frontal detector, upsampling once (optional extra:
   `pip install '.[bench]'`); score: the SVM margin.
+* 'blazeface', 'blazeface-full': MediaPipe's BlazeFace short-range (faces within about 2 m)
+  and full-range networks on LiteRT (`face_alignment_tf.blazeface`, shipped with the
+  package; no TensorFlow); score: the sigmoid probability.
 
 Each detector draws its box its own way (MTCNN and dlib's are tighter than the 300-W
 boxes, without the forehead): `face_alignment_tf.calibration` maps them to a model's.
@@ -111,6 +114,12 @@ class RegisteredDetector:
 _REGISTRY: dict[str, RegisteredDetector] = {}
 
 
+def _blazeface(model: str) -> Detector:
+    from face_alignment_tf.blazeface import BlazeFaceDetector
+
+    return BlazeFaceDetector(model)
+
+
 def register_detector(name: str, factory: Callable[[], Detector], requires: str) -> None:
     """Adds a detector under `name` (ValueError if the name is taken)."""
     if name in _REGISTRY:
@@ -138,6 +147,8 @@ def make_detector(name: str) -> Detector:
 register_detector("mtcnn", MtcnnDetector, "pip install mtcnn (a dependency of the toolkit)")
 register_detector("opencv", OpenCvHaarDetector, "pip install opencv-python-headless")
 register_detector("dlib-hog", DlibHogDetector, "pip install 'face-alignment-tf[bench]'")
+register_detector("blazeface", lambda: _blazeface("short"), "pip install ai-edge-litert")
+register_detector("blazeface-full", lambda: _blazeface("full"), "pip install ai-edge-litert")
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -26,9 +26,10 @@ from absl import logging
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.data.images import as_rgb_uint8, load_image, pil_pixels
 from face_alignment_tf.detectors import corner_array, make_detector
+from face_alignment_tf.families.registry import open_runtime_aligner
 
 DEFAULT_MODEL = "mobilenet-photo-cascade-300w"
-DEFAULT_DETECTOR = "mtcnn"
+DEFAULT_DETECTOR = "blazeface"
 DEFAULT_DETECT_MAX_SIDE = 1280
 
 
@@ -42,19 +43,35 @@ class Face:
     landmarks: np.ndarray
 
 
+def check_model(model: str | Path) -> None:
+    """ValueError unless `model` is a shipped model's name or a train_dir (nothing loaded)."""
+    from face_alignment_tf.pretrained import available_models
+
+    if str(model) not in available_models() and not (Path(model) / "model.json").is_file():
+        shipped = ", ".join(available_models()) or "none"
+        raise ValueError(f"{model}: neither a shipped model ({shipped}) nor a train_dir")
+
+
+def model_checkpoint(model: str | Path) -> tuple[Path, str | None]:
+    """(the model's folder, its checkpoint) without TensorFlow: a shipped model's (hashes
+    verified), or (a train_dir, None: its newest good checkpoint, found when loading)."""
+    from face_alignment_tf.pretrained import available_models, verified_model_dir
+
+    check_model(model)
+    if str(model) in available_models():
+        folder, manifest = verified_model_dir(str(model))
+        return folder, str(folder / manifest["checkpoint"])
+    return Path(model), None
+
+
 def load_model(model: str | Path):
     """A shipped model's name or any family's train_dir -> (its folder, TrainedModel)."""
-    from face_alignment_tf.pretrained import available_models, load_pretrained
+    from face_alignment_tf.families.registry import load_trained_model
+    from face_alignment_tf.quiet import import_tensorflow_quietly
 
-    if str(model) in available_models():
-        trained = load_pretrained(str(model))
-        return trained.train_dir, trained
-    if (Path(model) / "model.json").is_file():
-        from face_alignment_tf.families import load_trained_model
-
-        return Path(model), load_trained_model(model)
-    shipped = ", ".join(available_models()) or "none"
-    raise ValueError(f"{model}: neither a shipped model ({shipped}) nor a train_dir")
+    folder, checkpoint = model_checkpoint(model)
+    import_tensorflow_quietly()
+    return folder, load_trained_model(folder, checkpoint)
 
 
 def box_corners(boxes) -> np.ndarray:
@@ -128,8 +145,11 @@ class FaceAligner:
         if detect_max_side is not None and detect_max_side < 32:
             raise ValueError(f"detect_max_side must be at least 32 or None, got {detect_max_side}")
         self.detect_max_side = detect_max_side
-        self.model_dir, self.trained = load_model(model)
-        self.landmarker = self.trained.aligner(**aligner_options)
+        self.model, self._trained = model, None
+        self.model_dir, checkpoint = model_checkpoint(model)
+        runtime = open_runtime_aligner(self.model_dir, checkpoint, **aligner_options)
+        # Else the family's aligner on the model, built with TensorFlow.
+        self.landmarker = runtime or self.trained.aligner(**aligner_options)
         self.detector_name = detector
         self.detector = make_detector(detector) if detector else None
         calibrations = read_calibrations(self.model_dir)
@@ -137,6 +157,13 @@ class FaceAligner:
         if detector and detector not in calibrations:
             logging.warning("%s has no calibration for %s's boxes: they are used as they are",
                             self.model_dir, detector)  # fmt: skip
+
+    @property
+    def trained(self):
+        """The model as a `families.TrainedModel` (built, with TensorFlow, on first use)."""
+        if self._trained is None:
+            _, self._trained = load_model(self.model)
+        return self._trained
 
     def align(self, images, boxes) -> np.ndarray:
         """Landmarks [N, 68, 2] (y, x) for N boxes in the model's own box convention (the

@@ -1,11 +1,12 @@
 """What `face-align predict` reads and where each result goes, decided before any work.
 
 Given files are read whatever their suffix; given folders are searched recursively for
-files with an image suffix (IMAGE_SUFFIXES), following symbolic links to folders once
-(a loop, or a folder reached twice, is reported and not searched again). Each image's
-outputs keep its whole file name and its path below the folder it was found in:
-`<output>/<relative path>/<name>.json` (`a/b.c.jpg` -> `a/b.c.jpg.json`) and, drawn,
-`<name>.landmarks.png`. Nothing is silently skipped: files without an image suffix are
+files with an image or video suffix (IMAGE_SUFFIXES, VIDEO_SUFFIXES), following symbolic
+links to folders once (a loop, or a folder reached twice, is reported and not searched
+again). Each input's outputs keep its whole file name and its path below the folder it was
+found in: `<output>/<relative path>/<name>.json` (`a/b.c.jpg` -> `a/b.c.jpg.json`) and,
+drawn, `<name>.landmarks.png`; for a video `<name>.jsonl` and `<name>.landmarks.mp4`.
+Nothing is silently skipped: files without an image suffix are
 counted by suffix, dangling links and missing paths are failures, and the tool's own
 drawings and the output folder (when it lies inside a searched folder) are not inputs.
 Two inputs that would write the same output, or an output that would replace an input,
@@ -19,8 +20,22 @@ from pathlib import Path
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jfif", ".jpe", ".png", ".bmp", ".tif", ".tiff", ".webp",
                   ".gif", ".ppm", ".pgm", ".pbm"}  # fmt: skip
+VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"}
 RESULT_SUFFIX = ".json"
 DRAWING_SUFFIX = ".landmarks.png"
+VIDEO_RESULT_SUFFIX = ".jsonl"
+VIDEO_DRAWING_SUFFIX = ".landmarks.mp4"
+
+
+def is_video(path: Path) -> bool:
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
+
+
+def output_suffixes(path: Path) -> tuple[str, str]:
+    """(result, drawing) suffixes of an input's outputs: a photo's or a video's."""
+    if is_video(path):
+        return VIDEO_RESULT_SUFFIX, VIDEO_DRAWING_SUFFIX
+    return RESULT_SUFFIX, DRAWING_SUFFIX
 
 
 @dataclasses.dataclass
@@ -38,11 +53,15 @@ class InputError(ValueError):
 
 
 def is_drawing(path: Path) -> bool:
-    """A drawing this tool wrote: `<image name>.landmarks.png`."""
+    """A drawing this tool wrote: `<image name>.landmarks.png`, `<video>.landmarks.mp4`."""
     name = path.name
-    return name.endswith(DRAWING_SUFFIX) and (
-        Path(name[: -len(DRAWING_SUFFIX)]).suffix.lower() in IMAGE_SUFFIXES
-    )
+    for suffix, inputs in (
+        (DRAWING_SUFFIX, IMAGE_SUFFIXES),
+        (VIDEO_DRAWING_SUFFIX, VIDEO_SUFFIXES),
+    ):
+        if name.endswith(suffix) and Path(name[: -len(suffix)]).suffix.lower() in inputs:
+            return True
+    return False
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -72,7 +91,7 @@ def _search(root: Path, output: Path, found: Inputs) -> None:
                 found.failures.append(f"{path}: dangling symbolic link")
             elif is_drawing(path):
                 others["drawings of earlier runs (.landmarks.png)"] += 1
-            elif path.suffix.lower() in IMAGE_SUFFIXES:
+            elif path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
                 found.images.append((path, path.relative_to(root)))
             else:
                 others[path.suffix.lower() or "no suffix"] += 1
@@ -102,13 +121,13 @@ def find_inputs(paths: list[str | Path], output: str | Path) -> Inputs:
     for path, name in found.images:
         sources[name].append(path)
     clashes = [
-        f"{', '.join(map(str, paths))} would all write {name}{RESULT_SUFFIX}"
+        f"{', '.join(map(str, paths))} would all write {name}{output_suffixes(name)[0]}"
         for name, paths in sources.items()
         if len(paths) > 1
     ]
     inputs = {Path(os.path.realpath(path)) for path, _ in found.images}
     for _, name in found.images:
-        for suffix in (RESULT_SUFFIX, DRAWING_SUFFIX):
+        for suffix in output_suffixes(name):
             target = output / f"{name}{suffix}"
             if Path(os.path.realpath(target)) in inputs:
                 clashes.append(f"{target}: an input, which an output would replace")

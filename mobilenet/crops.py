@@ -8,26 +8,26 @@ upright points, composed with that rotation. Matrices are 3x3 affines on (y, x, 
 image to crop pixels, numpy or TF's numpy by the same code.
 """
 
-import tensorflow.experimental.numpy as tnp
-
-from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, array_module, crop_matrix
 
 STAGE2_CROPS = ("box", "aligned")
 LEFT_EYE, RIGHT_EYE = slice(36, 42), slice(42, 48)  # image-left eye first, as 36 / 45
 
 
-def tilt_angle(points, xp=tnp):
+def tilt_angle(points, xp=None):
     """In-plane tilt [...] (radians) of 68-point shapes [..., 68, 2] (y, x): the angle of
     the line from the image-left eye's centre to the other's (0 for level eyes; positive
     when the right-hand eye is lower, i.e. a face turned clockwise as displayed)."""
+    xp = array_module(xp)
     points = xp.asarray(points, xp.float32)
     step = xp.mean(points[..., RIGHT_EYE, :], axis=-2) - xp.mean(points[..., LEFT_EYE, :], axis=-2)
     return xp.arctan2(step[..., 0], step[..., 1])
 
 
-def upright_matrix(points, xp=tnp):
+def upright_matrix(points, xp=None):
     """3x3 affines [..., 3, 3] on (y, x, 1) turning shapes [..., 68, 2] level about their
     centroid: R(tilt_angle), which turns counter-clockwise as displayed by that angle."""
+    xp = array_module(xp)
     points = xp.asarray(points, xp.float32)
     angle = tilt_angle(points, xp)
     cos, sin = xp.cos(angle), xp.sin(angle)
@@ -41,10 +41,11 @@ def upright_matrix(points, xp=tnp):
     return xp.stack(rows, axis=-2)
 
 
-def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=tnp):
+def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=None):
     """Image -> crop affines [..., 3, 3] of stage 2 around stage 1's points [..., 68, 2]
     (y, x): `crop_matrix` of their bounding box ('box'), or of the upright points composed
     with the turn that levels them ('aligned')."""
+    xp = array_module(xp)
     if rule == "box":
         return crop_matrix(points, size, xp)
     if rule != "aligned":

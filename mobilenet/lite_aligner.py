@@ -12,12 +12,12 @@ against. Each stage's .tflite is converted once per checkpoint and kept beside i
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
-from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
 from face_alignment_tf.data.boxes import checked_batch
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.geometry import map_points, opencv_affine
@@ -26,6 +26,9 @@ from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
 from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
 from face_alignment_tf.runtimes.formats import export_network, exported_bytes
 from face_alignment_tf.runtimes.functions import LiteRtFunction
+
+if TYPE_CHECKING:  # loading the .tflite files needs no Keras
+    from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
 
 STAGE_INPUT_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
 
@@ -37,7 +40,7 @@ def stage_paths(checkpoint: str, stages: int) -> list[Path]:
     ]
 
 
-def write_stage_models(networks: Sequence[MobileNetV2Regressor], checkpoint: str) -> list[Path]:
+def write_stage_models(networks: Sequence["MobileNetV2Regressor"], checkpoint: str) -> list[Path]:
     """Converts every stage to LiteRT beside `checkpoint` (`stage_paths`)."""
     paths = stage_paths(checkpoint, len(networks))
     for network, path in zip(networks, paths, strict=True):
@@ -45,7 +48,7 @@ def write_stage_models(networks: Sequence[MobileNetV2Regressor], checkpoint: str
     return paths
 
 
-def stage_models(networks: Sequence[MobileNetV2Regressor], checkpoint: str | None) -> list[bytes]:
+def stage_models(networks: Sequence["MobileNetV2Regressor"], checkpoint: str | None) -> list[bytes]:
     """Each stage's TFLite flatbuffer: the one beside the checkpoint, else converted (and kept
     there when the folder is writable)."""
     paths = stage_paths(checkpoint, len(networks)) if checkpoint else [None] * len(networks)
@@ -104,6 +107,9 @@ class MobilenetLiteAligner:
     mirror: also run the cascade on the left-right mirrored face (its crops warped from
     the image through the flip, no flipped copy made), map its points back with the
     mirror permutation and average the two (twice the network time).
+    refine(image, points) -> [68, 2]: stage 2 alone on its crop around `points` (a video
+    frame's face from the previous frame's landmarks: `face_alignment_tf.tracking`);
+    `can_refine`: the cascade has a second stage.
     """
 
     def __init__(
@@ -116,18 +122,33 @@ class MobilenetLiteAligner:
         self.stages = [LiteRtFunction(content, num_threads) for content in stage_contents]
         self.stage2_crop, self.mirror = stage2_crop, mirror
 
-    def _cascade(self, pixels: np.ndarray, box: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    @property
+    def can_refine(self) -> bool:
+        return len(self.stages) >= 2
+
+    def _cascade(
+        self, pixels: np.ndarray, box: np.ndarray, frame: np.ndarray, first: int = 1
+    ) -> np.ndarray:
         """The cascade's points [68, 2] on the image seen through `frame` (3x3, image ->
-        frame), in that frame's coordinates."""
+        frame), in that frame's coordinates, from stage `first` on: stage 1 crops the box,
+        stage 2 around the points `box` holds then."""
         points = map_points(frame, box)
-        matrix = crop_matrix(points.astype(np.float32), xp=np).astype(np.float64)
-        for number, stage in enumerate(self.stages, start=1):
-            if number == 2:  # stage 2 crops around stage 1's points
+        for number, stage in enumerate(self.stages[first - 1 :], start=first):
+            if number == 1:
+                matrix = crop_matrix(points.astype(np.float32), xp=np).astype(np.float64)
+            else:  # stage 2 crops around stage 1's points
                 matrix = stage2_crop_matrix(points, self.stage2_crop, xp=np).astype(np.float64)
             outputs = stage(bgr_crop(pixels, matrix @ frame)[None])[0]
             in_crop = decode_landmarks(outputs, xp=np)
             points = map_points(np.linalg.inv(matrix), in_crop)
         return points
+
+    def refine(self, image: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """float32 [68, 2] (y, x): stage 2 on its crop around `points` [68, 2] (y, x)."""
+        if not self.can_refine:
+            raise ValueError("refining needs a two-stage cascade")
+        pixels = warp_ready_pixels(image, "frame")
+        return self._cascade(pixels, np.asarray(points, np.float64), np.eye(3), first=2)
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
         boxes = checked_batch(images, boxes)

@@ -67,6 +67,26 @@ def test_predict_writes_json_and_drawings_and_names_every_failure(
     )
 
 
+def test_two_workers_write_what_one_does_and_a_rerun_resumes(smoke_run, bundled_faces, tmp_path):
+    config, _ = smoke_run("mobilenet")
+    folder, model = Path(bundled_faces).parent, f"--model={config.train_dir}"
+    outputs = {}
+    for workers in (1, 2):
+        output = tmp_path / f"workers-{workers}"
+        result = face_align("predict", str(folder), f"--output={output}", model,
+                            "--detector=opencv", f"--workers={workers}")  # fmt: skip
+        assert result.returncode == 0 and "4 of 4 images aligned" in result.stdout, result.stderr
+        outputs[workers] = {p.name: p.read_bytes() for p in output.glob("*.json")}
+    assert len(outputs[1]) == 4 and outputs[1] == outputs[2]
+    rerun = face_align("predict", str(folder), f"--output={tmp_path / 'workers-1'}", model,
+                       "--detector=opencv")  # fmt: skip
+    assert rerun.returncode == 0 and "0 of 0 images aligned" in rerun.stdout
+    assert "4 of 4 images have their outputs" in rerun.stderr and "--overwrite" in rerun.stderr
+    redo = face_align("predict", str(folder), f"--output={tmp_path / 'workers-1'}", model,
+                      "--detector=opencv", "--overwrite")  # fmt: skip
+    assert redo.returncode == 0 and "4 of 4 images aligned" in redo.stdout
+
+
 @pytest.mark.parametrize("export_format", ["saved_model", "tflite", "onnx"])
 def test_exports_equal_the_keras_networks(smoke_run, tmp_path, export_format):
     from face_alignment_tf.export import export_model

@@ -40,6 +40,8 @@ def test_an_unknown_detector_is_named():
     [
         "mtcnn",
         "opencv",
+        "blazeface",
+        "blazeface-full",
         pytest.param(
             "dlib-hog",
             marks=pytest.mark.skipif(

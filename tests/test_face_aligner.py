@@ -79,3 +79,23 @@ def test_detect_and_align_applies_the_calibration(smoke_run, faces):
 def test_unknown_models_are_named(tmp_path):
     with pytest.raises(ValueError, match="nope: neither a shipped model"):
         FaceAligner(tmp_path / "nope")
+
+
+def test_the_default_aligner_runs_without_tensorflow(bundled_faces):
+    """The shipped model on LiteRT and BlazeFace: importing TensorFlow or Keras would fail."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    (photo,) = Path(bundled_faces).parent.glob("takeo.*[!s]")
+    code = (
+        "import sys; sys.modules['tensorflow'] = sys.modules['keras'] = None\n"
+        "from face_alignment_tf import FaceAligner\n"
+        f"faces = FaceAligner().detect_and_align({str(photo)!r})\n"
+        "print(len(faces), faces[0].landmarks.shape)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "1" and "(68, 2)" in result.stdout

@@ -29,11 +29,12 @@ from face_alignment_tf import FaceAligner
 
 aligner = FaceAligner()
 faces = aligner.detect_and_align(sys.argv[1])
+without_tensorflow = "tensorflow" not in sys.modules and "keras" not in sys.modules
 from face_alignment_tf.families import load_trained_model
 shapenet = load_trained_model(sys.argv[2])
 print(json.dumps({"faces": len(faces), "points": list(faces[0].landmarks.shape),
                   "module": __import__("face_alignment_tf").__file__,
-                  "shapenet": shapenet.display_name}))
+                  "shapenet": shapenet.display_name, "without_tf": without_tensorflow}))
 """
 
 
@@ -75,6 +76,7 @@ def test_the_wheel_holds_one_namespace_and_the_script(installed):
     for package in ("data", "mdm", "shapenet", "families", "custom_ops", "artifacts"):
         assert f"face_alignment_tf/{package}/__init__.py" in names
     assert "face_alignment_tf/custom_ops/_extract_patches_ops.so" in names
+    assert "face_alignment_tf/detector_models/blazeface/face_detection_short_range.tflite" in names
     assert (installed / "face-align").is_file()
 
 
@@ -92,6 +94,7 @@ def test_readme_lines_cli_and_shapenet_beside_a_users_modules(
     assert found["faces"] == 1 and found["points"] == [68, 2]
     assert Path(found["module"]).is_relative_to(installed.parent)  # the wheel's, not the checkout's
     assert found["shapenet"].startswith("MobileNetV2 + shape head")
+    assert found["without_tf"]  # the default model and detector run on LiteRT alone
     run([str(installed / "face-align"), "predict", str(photo), "--output=out"], tmp_path)
     (written,) = (tmp_path / "out").glob("*.json")
     assert len(json.loads(written.read_text())["faces"]) == 1

@@ -6,22 +6,32 @@ padding its short side (sides counted inclusively, +1), widen it by 5 % of its w
 each side and lower its bottom by 10 % of its height (top unchanged); the square's width
 maps onto the 64-pixel input. Matrices are 3x3 affines on homogeneous (y, x, 1) from
 image to crop pixels, computed with numpy (the LiteRT path) or TF's numpy (tf.data and the
-cascade's graph) by the same code.
+cascade's graph) by the same code: `xp` None is TF's numpy, imported then (the LiteRT path
+runs without TensorFlow).
 The demo's rounding of the crop origin and its 63-pixel slice (bug) are not reproduced:
 the crop is one exact affine.
 """
 
-import tensorflow as tf
-import tensorflow.experimental.numpy as tnp
+from types import ModuleType
 
 INPUT_SIZE = 64
 SIDE_PAD = 0.05  # pad_bbox ratio: x by 5 % each side, the bottom by 2 x 5 %
 
 
-def padded_square(boxes, xp=tnp):
+def array_module(xp: ModuleType | None) -> ModuleType:
+    """`xp`, or TensorFlow's numpy (graphs, tf.data) when None."""
+    if xp is not None:
+        return xp
+    import tensorflow.experimental.numpy as tnp
+
+    return tnp
+
+
+def padded_square(boxes, xp=None):
     """(top-left (y, x) [..., 2], side [...]) of the demo's padded square around box corners
     [..., k, 2] (y, x). `xp`: the array module, numpy (the LiteRT path) or TF's numpy
     (graphs, tf.data); the arithmetic is the same."""
+    xp = array_module(xp)
     boxes = xp.asarray(boxes, xp.float32)
     lo, hi = xp.min(boxes, axis=-2), xp.max(boxes, axis=-2)
     extent = hi - lo + 1.0  # obtain_bbox: w, h = x2 - x1 + 1, y2 - y1 + 1
@@ -34,9 +44,10 @@ def padded_square(boxes, xp=tnp):
     return lo, hi[..., 1] - lo[..., 1]
 
 
-def crop_matrix(boxes, size: int = INPUT_SIZE, xp=tnp):
+def crop_matrix(boxes, size: int = INPUT_SIZE, xp=None):
     """Image -> crop affines [..., 3, 3] for box corners [..., k, 2] (y, x): the padded
     square's width onto `size` pixels, its top-left corner onto (0, 0)."""
+    xp = array_module(xp)
     origin, side = padded_square(boxes, xp)
     scale = size / side
     zeros, ones = xp.zeros_like(scale), xp.ones_like(scale)
@@ -48,20 +59,23 @@ def crop_matrix(boxes, size: int = INPUT_SIZE, xp=tnp):
     return xp.stack(rows, axis=-2)
 
 
-def encode_landmarks(landmarks, size: int = INPUT_SIZE) -> tf.Tensor:
+def encode_landmarks(landmarks, size: int = INPUT_SIZE):
     """(y, x) crop pixels [..., 68, 2] -> the network's [..., 136] = [x0..x67, y0..y67].
 
     The original's labels are 1-based coordinates over the input size: v = (p + 1) / 64
     for a 0-based pixel p (its demo decodes v * 64 - 1). That offset lives here and in
     `decode_landmarks` only.
     """
+    import tensorflow as tf
+
     landmarks = tf.convert_to_tensor(landmarks, tf.float32)
     values = (landmarks + 1.0) / size
     return tf.concat([values[..., 1], values[..., 0]], axis=-1)
 
 
-def decode_landmarks(outputs, size: int = INPUT_SIZE, xp=tnp):
+def decode_landmarks(outputs, size: int = INPUT_SIZE, xp=None):
     """The network's [..., 136] -> (y, x) crop pixels [..., 68, 2] (numpy or TF's numpy)."""
+    xp = array_module(xp)
     outputs = xp.asarray(outputs, xp.float32)
     count = outputs.shape[-1] // 2
     x, y = outputs[..., :count], outputs[..., count:]

@@ -1,0 +1,83 @@
+"""face_alignment_tf.blazeface against hand-computed values (anchors, decoding, the
+letterbox, MediaPipe's weighted suppression) and a real face: its eye keypoints on the
+300-W eye landmarks, its box mirrored with the image."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from face_alignment_tf.blazeface import (
+    MODELS,
+    BlazeFaceDetector,
+    anchor_centres,
+    decode,
+    letterbox,
+    weighted_suppression,
+)
+
+
+def test_anchors_sit_at_every_cell_centre():
+    short, full = anchor_centres(MODELS["short"]), anchor_centres(MODELS["full"])
+    assert short.shape == (896, 2) and full.shape == (2304, 2)
+    np.testing.assert_allclose(short[:2], [[0.5 / 16, 0.5 / 16]] * 2)  # stride 8: 2 a cell
+    np.testing.assert_allclose(short[2], [1.5 / 16, 0.5 / 16])  # x first
+    np.testing.assert_allclose(short[512:518], [[0.5 / 8, 0.5 / 8]] * 6)  # stride 16: 6
+    np.testing.assert_allclose(short[-1], [7.5 / 8, 7.5 / 8])
+    np.testing.assert_allclose(full[48], [0.5 / 48, 1.5 / 48])  # the second row
+
+
+def test_decoding_by_hand():
+    raw = np.zeros((1, 16), np.float32)
+    raw[0, :4] = [12.8, -6.4, 32.0, 16.0]  # centre shift (x, y), size (w, h): input pixels
+    raw[0, 4:6] = [-12.8, 0.0]  # the first keypoint
+    boxes, keypoints, scores = decode(raw, np.array([0.0]), np.array([[0.5, 0.5]]), 128)
+    np.testing.assert_allclose(
+        boxes[0], [64 + 12.8 - 16, 64 - 6.4 - 8, 64 + 12.8 + 16, 64 - 6.4 + 8]
+    )
+    np.testing.assert_allclose(keypoints[0, 0], [64 - 12.8, 64])
+    np.testing.assert_allclose(keypoints[0, 1], [64, 64])
+    assert scores[0] == pytest.approx(0.5)
+    assert decode(raw, np.array([1e4]), np.array([[0.5, 0.5]]), 128)[2][0] == pytest.approx(1.0)
+
+
+def test_weighted_suppression_averages_a_cluster_by_score():
+    boxes = np.array([[0, 0, 10, 10], [1, 0, 11, 10], [50, 50, 60, 60]], np.float64)
+    keypoints = np.arange(3 * 12, dtype=np.float64).reshape(3, 6, 2)
+    scores = np.array([0.6, 0.9, 0.7])
+    kept, points, kept_scores = weighted_suppression(boxes, keypoints, scores)
+    np.testing.assert_allclose(kept_scores, [0.9, 0.7])
+    np.testing.assert_allclose(kept[0], (0.9 * boxes[1] + 0.6 * boxes[0]) / 1.5)
+    np.testing.assert_allclose(points[0], (0.9 * keypoints[1] + 0.6 * keypoints[0]) / 1.5)
+    np.testing.assert_allclose(kept[1], boxes[2])
+
+
+def test_the_letterbox_keeps_the_aspect_and_centres_the_image():
+    image = np.zeros((100, 200, 3), np.uint8)
+    image[40:60, 150:170] = 255  # a bright square at (x 150..169, y 40..59)
+    inputs, scale, offset = letterbox(image, 128)
+    assert inputs.shape == (1, 128, 128, 3) and scale == pytest.approx(0.64)
+    np.testing.assert_allclose(offset, [0, 32])
+    assert inputs.min() == -1.0 and inputs.max() == pytest.approx(1.0)
+    bright = np.argwhere(inputs[0, ..., 0] > 0)
+    centre = bright.mean(0)[::-1]  # (x, y)
+    np.testing.assert_allclose(centre, offset + scale * np.array([159.5, 49.5]), atol=1)
+
+
+def test_a_real_face_keypoints_and_mirror(bundled_faces):
+    from face_alignment_tf.data.images import load_image
+    from face_alignment_tf.data.pts import read_pts
+
+    (path,) = Path(bundled_faces).parent.glob("takeo.*[!s]")
+    image, landmarks = load_image(path), read_pts(path.with_suffix(".pts"))
+    detector = BlazeFaceDetector("short")
+    boxes, scores = detector.detect(image)
+    assert len(boxes) == 1 and scores[0] > 0.5
+    eyes = detector.keypoints[0, :2]  # (y, x): the image-left eye first
+    truth = np.stack([landmarks[36:42].mean(0), landmarks[42:48].mean(0)])
+    distance = np.linalg.norm(truth[1] - truth[0])
+    assert np.linalg.norm(eyes - truth, axis=1).max() < 0.2 * distance
+    flipped, _ = detector.detect(np.ascontiguousarray(image[:, ::-1]))
+    width = image.shape[1]
+    mirrored = np.stack([flipped[0][:, 0], width - 1 - flipped[0][:, 1]], -1)
+    np.testing.assert_allclose(np.sort(mirrored, 0), np.sort(boxes[0], 0), atol=0.03 * width)
