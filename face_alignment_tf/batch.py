@@ -134,10 +134,7 @@ _worker: ImageWorker | None = None
 
 
 def _start_worker(settings: PredictSettings) -> None:
-    from face_alignment_tf.quiet import import_tensorflow_quietly
-
     global _worker
-    import_tensorflow_quietly()
     _worker = ImageWorker(settings)
 
 

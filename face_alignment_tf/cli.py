@@ -77,8 +77,6 @@ def predict(args: argparse.Namespace) -> int:
         output,
         smoothing=not args.no_smoothing,
     )
-    if args.workers == 1 and todo:
-        import_tensorflow_quietly()
     failures = list(found.failures)
     failures += run_predictions(todo, settings, min(args.workers, max(len(todo), 1)))
     aligned = len(todo) - (len(failures) - len(found.failures))

@@ -50,6 +50,9 @@ def _detections(boxes: list, scores: list) -> tuple[np.ndarray, np.ndarray]:
 
 class MtcnnDetector:
     def __init__(self):
+        from face_alignment_tf.quiet import import_tensorflow_quietly
+
+        import_tensorflow_quietly()  # mtcnn runs on TensorFlow: its banners kept quiet
         from mtcnn import MTCNN
 
         self.detector = MTCNN()

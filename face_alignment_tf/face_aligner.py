@@ -1,7 +1,7 @@
 """`FaceAligner`: 68 landmarks for any photo, with a shipped model and a face detector.
 
     from face_alignment_tf import FaceAligner
-    aligner = FaceAligner()                    # the shipped default model, MTCNN
+    aligner = FaceAligner()                    # the shipped default model, BlazeFace
     faces = aligner.detect_and_align(image)    # [Face(box, score, landmarks [68, 2] (y, x))]
     points = aligner.align(images, boxes)      # your own boxes: [N, 68, 2] (y, x)
 
@@ -129,7 +129,8 @@ class FaceAligner:
     """Landmarks of faces in photos.
 
     model: a shipped model's name (`face_alignment_tf.available_models()`) or any family's
-      train_dir; detector: 'mtcnn', 'opencv', 'dlib-hog' or None (boxes always given);
+      train_dir; detector: a registered detector's name (`detectors.detector_names()`) or
+      None (boxes always given);
       detect_max_side: the longest side detection sees (None: full resolution).
       `aligner_options` go to the family's aligner (e.g. runtime='keras', mirror=True).
     Images: as in the module docstring (values as `data.images` reads them).
