@@ -17,7 +17,7 @@ from face_alignment_tf.artifacts.checkpoints import (
 )
 from tests.conftest import ROOT, write_afw_faces
 
-KILLS = 10
+KILLS = 7  # the harness damages the checkpoints before runs 4 and 7
 
 
 def save_steps(directory, steps, max_to_keep=5):

@@ -178,7 +178,8 @@ def test_3d_mode_from_mat_annotations(tmp_path):
     datasets = f"{tmp_path}/AFLW2000/*.jpg"
     config = HourglassTrainingConfig(
         datasets=datasets, train_dir=str(tmp_path / "train"), boxes="landmarks",
-        landmark_type="3d", block="resnet", depth=1, per_batch_size=2, lr_epoch_step=(1,),
+        landmark_type="3d", block="resnet", depth=1, stacks=1, per_batch_size=2,
+        lr_epoch_step=(1,),
     )  # fmt: skip
     assert train(FAMILY, config)["step"] == 2
     assert open_trained_model(config.train_dir).description["landmark_type"] == "3d"
