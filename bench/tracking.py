@@ -15,6 +15,7 @@ import time
 import numpy as np
 from absl import app, flags
 
+from bench.robustness import nme
 from bench.synthetic_clip import jitter, moving_clip, still_clip
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
@@ -22,11 +23,6 @@ from face_alignment_tf.face_aligner import FaceAligner
 from face_alignment_tf.tracking import FaceTracker
 
 FLAGS = flags.FLAGS
-
-
-def nme(points, truth) -> float:
-    distance = np.linalg.norm(truth[36] - truth[45])
-    return float(np.mean(np.linalg.norm(np.asarray(points) - truth, axis=-1)) / distance)
 
 
 def closest(faces, truth) -> float:

@@ -39,6 +39,15 @@ class PredictSettings:
     smoothing: bool = True  # videos: the tracker's One-Euro filter
 
 
+def face_record(face) -> dict:
+    """A face's box, score and landmarks as JSON (a photo's `Face`, a frame's `TrackedFace`)."""
+    return {
+        "box": np.round(face.box, 2).tolist(),
+        "score": round(face.score, 4),
+        "landmarks": np.round(face.landmarks.astype(float), 2).tolist(),
+    }
+
+
 def face_json(image_path: Path, faces, model: str, detector: str, shape) -> dict:
     return {
         "image": str(image_path),
@@ -46,14 +55,7 @@ def face_json(image_path: Path, faces, model: str, detector: str, shape) -> dict
         "model": model,
         "detector": detector,
         "point_order": POINT_ORDER,
-        "faces": [
-            {
-                "box": np.round(face.box, 2).tolist(),
-                "score": round(face.score, 4),
-                "landmarks": np.round(face.landmarks.astype(float), 2).tolist(),
-            }
-            for face in faces
-        ],
+        "faces": [face_record(face) for face in faces],
     }
 
 

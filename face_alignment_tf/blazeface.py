@@ -28,6 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from face_alignment_tf.detectors import corner_array
 from face_alignment_tf.runtimes.functions import LiteRtFunction
 
 MODEL_DIR = Path(__file__).resolve().parent / "detector_models" / "blazeface"
@@ -131,26 +132,16 @@ class BlazeFaceDetector:
         self.anchors = anchor_centres(self.model)
         self.keypoints = np.zeros((0, 6, 2))
 
-    def _outputs(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        interpreter = self.network.interpreter
-        interpreter.set_tensor(self.network.input, inputs)
-        interpreter.invoke()
-        outputs = [interpreter.get_tensor(d["index"])[0] for d in interpreter.get_output_details()]
-        raw, logits = sorted(outputs, key=lambda array: -array.shape[-1])  # [A, 16], [A, 1]
-        return raw, logits[:, 0]
-
     def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         size = self.model.input_size
         inputs, scale, offset = letterbox(np.asarray(image), size)
-        raw, logits = self._outputs(inputs)
+        outputs = [output[0] for output in self.network.outputs(inputs)]
+        raw, logits = sorted(outputs, key=lambda array: -array.shape[-1])  # [A, 16], [A, 1]
+        logits = logits[:, 0]
         boxes, keypoints, scores = decode(raw, logits, self.anchors, size)
         keep = scores >= self.model.min_score
         boxes, keypoints, scores = weighted_suppression(boxes[keep], keypoints[keep], scores[keep])
         boxes = (boxes.reshape(-1, 2, 2) - offset) / scale  # (x, y) image pixels
         self.keypoints = ((keypoints - offset) / scale)[..., ::-1]
-        top, left, bottom, right = boxes[:, 0, 1], boxes[:, 0, 0], boxes[:, 1, 1], boxes[:, 1, 0]
-        corners = np.stack(
-            [np.stack(c, -1) for c in ([top, left], [bottom, left], [bottom, right], [top, right])],
-            -2,
-        )
-        return corners.astype(np.float64).reshape(-1, 4, 2), scores.astype(np.float64)
+        corners = corner_array(boxes[:, 0, 1], boxes[:, 0, 0], boxes[:, 1, 1], boxes[:, 1, 0])
+        return corners.reshape(-1, 4, 2), scores.astype(np.float64)

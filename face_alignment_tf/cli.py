@@ -77,9 +77,9 @@ def predict(args: argparse.Namespace) -> int:
         output,
         smoothing=not args.no_smoothing,
     )
-    failures = list(found.failures)
-    failures += run_predictions(todo, settings, min(args.workers, max(len(todo), 1)))
-    aligned = len(todo) - (len(failures) - len(found.failures))
+    failed = run_predictions(todo, settings, min(args.workers, max(len(todo), 1)))
+    failures = [*found.failures, *failed]
+    aligned = len(todo) - len(failed)
     note = f" ({skipped} skipped: outputs exist)" if skipped else ""
     print(f"{aligned} of {len(todo)} images aligned into {output}{note}")
     if failures:

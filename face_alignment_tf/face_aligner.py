@@ -66,12 +66,18 @@ def model_checkpoint(model: str | Path) -> tuple[Path, str | None]:
 
 def load_model(model: str | Path):
     """A shipped model's name or any family's train_dir -> (its folder, TrainedModel)."""
+    folder, checkpoint = model_checkpoint(model)
+    return folder, build_model(folder, checkpoint)
+
+
+def build_model(folder: Path, checkpoint: str | None):
+    """The TrainedModel of `model_checkpoint`'s (folder, checkpoint), built with TensorFlow
+    (imported with its banners kept quiet)."""
     from face_alignment_tf.families.registry import load_trained_model
     from face_alignment_tf.quiet import import_tensorflow_quietly
 
-    folder, checkpoint = model_checkpoint(model)
     import_tensorflow_quietly()
-    return folder, load_trained_model(folder, checkpoint)
+    return load_trained_model(folder, checkpoint)
 
 
 def box_corners(boxes) -> np.ndarray:
@@ -146,9 +152,9 @@ class FaceAligner:
         if detect_max_side is not None and detect_max_side < 32:
             raise ValueError(f"detect_max_side must be at least 32 or None, got {detect_max_side}")
         self.detect_max_side = detect_max_side
-        self.model, self._trained = model, None
-        self.model_dir, checkpoint = model_checkpoint(model)
-        runtime = open_runtime_aligner(self.model_dir, checkpoint, **aligner_options)
+        self._trained = None
+        self.model_dir, self.checkpoint = model_checkpoint(model)
+        runtime = open_runtime_aligner(self.model_dir, self.checkpoint, **aligner_options)
         # Else the family's aligner on the model, built with TensorFlow.
         self.landmarker = runtime or self.trained.aligner(**aligner_options)
         self.detector_name = detector
@@ -163,7 +169,7 @@ class FaceAligner:
     def trained(self):
         """The model as a `families.TrainedModel` (built, with TensorFlow, on first use)."""
         if self._trained is None:
-            _, self._trained = load_model(self.model)
+            self._trained = build_model(self.model_dir, self.checkpoint)
         return self._trained
 
     def align(self, images, boxes) -> np.ndarray:

@@ -38,25 +38,26 @@ MATCH_IOU = 0.3
 THUMBNAIL = 16  # pixels a side of the appearance check's sample
 
 
-def thumbnail(pixels: np.ndarray, points: np.ndarray, mean_shape: np.ndarray) -> np.ndarray:
-    """The zero-mean, unit-norm grey THUMBNAIL^2 sample of the face at `points`: the mean
-    shape's bounding square (20 % margin) mapped onto the face by their similarity fit."""
-    import cv2
-
+def thumbnail_frame(mean_shape: np.ndarray) -> np.ndarray:
+    """The 3x3 affine (y, x, 1) from THUMBNAIL^2 sample pixels to the mean shape's frame:
+    its bounding square with a 20 % margin."""
     lo, hi = mean_shape.min(0), mean_shape.max(0)
     side = float(np.max(hi - lo)) * 1.2
     corner = (lo + hi) / 2 - side / 2
-    to_shape = np.array([[side / THUMBNAIL, 0, corner[0]], [0, side / THUMBNAIL, corner[1]],
-                         [0, 0, 1.0]])  # fmt: skip
-    to_image = similarity_matrix(mean_shape, points) @ to_shape
-    grey = (
-        pixels
-        if pixels.ndim == 2
-        else cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2GRAY)
-    )
-    sample = cv2.warpAffine(grey, opencv_affine(np.linalg.inv(to_image)), (THUMBNAIL, THUMBNAIL),
-                            flags=cv2.INTER_AREA).astype(np.float64)  # fmt: skip
-    sample -= sample.mean()
+    return np.array([[side / THUMBNAIL, 0, corner[0]], [0, side / THUMBNAIL, corner[1]],
+                     [0, 0, 1.0]])  # fmt: skip
+
+
+def thumbnail(pixels: np.ndarray, to_image: np.ndarray) -> np.ndarray:
+    """The zero-mean, unit-norm grey THUMBNAIL^2 sample of `pixels` through `to_image`
+    (3x3 on (y, x, 1), sample pixels -> image pixels)."""
+    import cv2
+
+    sample = cv2.warpAffine(np.ascontiguousarray(pixels), opencv_affine(np.linalg.inv(to_image)),
+                            (THUMBNAIL, THUMBNAIL), flags=cv2.INTER_AREA)  # fmt: skip
+    if sample.ndim == 3:
+        sample = cv2.cvtColor(sample, cv2.COLOR_RGB2GRAY)
+    sample = sample.astype(np.float64) - sample.mean()
     norm = np.linalg.norm(sample)
     return sample / norm if norm > 1e-6 else np.zeros_like(sample)
 
@@ -145,6 +146,7 @@ class FaceTracker:
         self.can_track = getattr(self.aligner.landmarker, "can_refine", False)
         _, description = read_model_file(self.aligner.model_dir)
         self.mean_shape = np.asarray(description["reference_shape"], np.float64)
+        self.to_thumbnail = thumbnail_frame(self.mean_shape)
         self.smoothing, self.detect_every = smoothing, detect_every
         self.max_shape_error, self.min_eye_distance = max_shape_error, min_eye_distance
         self.min_appearance = min_appearance
@@ -153,27 +155,34 @@ class FaceTracker:
         self.frames = 0
         self._ids = itertools.count()
 
-    def shape_error(self, points: np.ndarray) -> float:
-        """RMS residual of the best similarity fit of the mean shape onto `points`, over
-        the fitted inter-ocular distance."""
-        fit = map_points(similarity_matrix(self.mean_shape, points), self.mean_shape)
-        eyes = fit[list(OUTER_EYE_CORNERS)]
+    def shape_error(self, points: np.ndarray, fit: np.ndarray) -> float:
+        """RMS residual of `fit` (the similarity from the mean shape onto `points`) over the
+        fitted inter-ocular distance."""
+        fitted = map_points(fit, self.mean_shape)
+        eyes = fitted[list(OUTER_EYE_CORNERS)]
         distance = max(float(np.linalg.norm(eyes[1] - eyes[0])), 1e-6)
-        return float(np.sqrt(np.mean(np.sum((fit - points) ** 2, -1)))) / distance
+        return float(np.sqrt(np.mean(np.sum((fitted - points) ** 2, -1)))) / distance
 
-    def still_tracked(self, track: _Track, pixels: np.ndarray) -> bool:
+    def appearance(self, pixels: np.ndarray, fit: np.ndarray) -> np.ndarray:
+        """The face's thumbnail through `fit` (mean shape -> its points)."""
+        return thumbnail(pixels, fit @ self.to_thumbnail)
+
+    def still_tracked(self, track: _Track, points: np.ndarray, pixels: np.ndarray) -> bool:
         """The checks of the module docstring on a track's new points."""
-        points = track.raw
         eyes = points[list(OUTER_EYE_CORNERS)]
         centre = points.mean(0)
-        return (
-            bool(np.all(np.isfinite(points)))
+        if not (
+            np.all(np.isfinite(points))
             and float(np.linalg.norm(eyes[1] - eyes[0])) >= self.min_eye_distance
             and 0 <= centre[0] < pixels.shape[0] and 0 <= centre[1] < pixels.shape[1]
-            and self.shape_error(points) <= self.max_shape_error
-            and float(np.sum(thumbnail(pixels, points, self.mean_shape) * track.appearance))
+        ):  # fmt: skip
+            return False
+        fit = similarity_matrix(self.mean_shape, points)
+        return (
+            self.shape_error(points, fit) <= self.max_shape_error
+            and float(np.sum(self.appearance(pixels, fit) * track.appearance))
             >= self.min_appearance
-        )  # fmt: skip
+        )
 
     def _detect(self, frame: np.ndarray) -> list[_Track]:
         pixels = np.asarray(frame)
@@ -181,15 +190,14 @@ class FaceTracker:
         landmarks = self.aligner.align_detections(pixels, boxes)
         tracks = []
         for box, score, points in zip(boxes, scores, landmarks, strict=True):
+            appearance = self.appearance(pixels, similarity_matrix(self.mean_shape, points))
             old = max(self.tracks, key=lambda t: iou(points_box(t.raw), box), default=None)
             if old is not None and iou(points_box(old.raw), box) >= MATCH_IOU:
                 self.tracks.remove(old)  # the same face: its id and filter go on
-                old.score, old.box, old.raw = float(score), box, points
-                old.appearance = thumbnail(pixels, points, self.mean_shape)
+                old.score, old.box, old.raw, old.appearance = float(score), box, points, appearance
                 tracks.append(old)
             else:
                 filter_ = OneEuroFilter(**self.filter_settings)
-                appearance = thumbnail(pixels, points, self.mean_shape)
                 tracks.append(
                     _Track(next(self._ids), float(score), box, points, filter_, appearance)
                 )
@@ -203,14 +211,13 @@ class FaceTracker:
             or (self.detect_every and self.frames % self.detect_every == 0)
         )
         if not detect:
-            previous = {track.id: track.raw for track in self.tracks}
-            for track in self.tracks:
-                track.raw = self.aligner.landmarker.refine(pixels, track.raw)
-            kept = [track for track in self.tracks if self.still_tracked(track, pixels)]
-            detect = len(kept) < len(self.tracks)  # a face was lost: look for it again
-            for track in self.tracks:  # a lost face matches its detection where it was
-                track.raw = track.raw if track in kept else previous[track.id]
-            self.tracks = kept if not detect else self.tracks
+            refined = [self.aligner.landmarker.refine(pixels, track.raw) for track in self.tracks]
+            passed = [self.still_tracked(track, points, pixels)
+                      for track, points in zip(self.tracks, refined, strict=True)]  # fmt: skip
+            for track, points, ok in zip(self.tracks, refined, passed, strict=True):
+                if ok:  # a lost face keeps its old points: its detection matches them
+                    track.raw = points
+            detect = not all(passed)  # a face was lost: look for it again
         if detect:
             self.tracks = self._detect(pixels)
         self.frames += 1

@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 
 import cv2
-import numpy as np
 
+from face_alignment_tf.batch import face_record
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.evaluation.drawing import draw_faces
 from face_alignment_tf.tracking import FaceTracker
@@ -25,16 +25,7 @@ DEFAULT_FPS = 30.0
 
 
 def face_records(faces) -> list[dict]:
-    return [
-        {
-            "id": face.id,
-            "box": np.round(face.box, 2).tolist(),
-            "score": round(face.score, 4),
-            "landmarks": np.round(face.landmarks.astype(float), 2).tolist(),
-            "tracked": face.tracked,
-        }
-        for face in faces
-    ]
+    return [{"id": face.id, **face_record(face), "tracked": face.tracked} for face in faces]
 
 
 def track_video(

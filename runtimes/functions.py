@@ -19,7 +19,8 @@ NumpyFunction = Callable[[np.ndarray], np.ndarray]
 
 
 class LiteRtFunction:
-    """A .tflite model (path or flatbuffer bytes) on the LiteRT interpreter."""
+    """A .tflite model (path or flatbuffer bytes) on the LiteRT interpreter: its first
+    output, or every output with `outputs`."""
 
     def __init__(self, model: str | Path | bytes, num_threads: int = 1):
         from ai_edge_litert.interpreter import Interpreter
@@ -36,6 +37,13 @@ class LiteRtFunction:
         self.interpreter.set_tensor(self.input, np.asarray(inputs, np.float32))
         self.interpreter.invoke()
         return self.interpreter.get_tensor(self.output)
+
+    def outputs(self, inputs: np.ndarray) -> list[np.ndarray]:
+        """Every output tensor, in the model's order."""
+        self(inputs)
+        return [
+            self.interpreter.get_tensor(d["index"]) for d in self.interpreter.get_output_details()
+        ]
 
 
 class OnnxFunction:
