@@ -25,6 +25,7 @@ from pathlib import Path
 
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.detectors import detector_names
+from face_alignment_tf.export import EXPORT_PARTS
 from face_alignment_tf.face_aligner import (
     DEFAULT_DETECT_MAX_SIDE,
     DEFAULT_DETECTOR,
@@ -93,7 +94,7 @@ def export(args: argparse.Namespace) -> int:
 
     empty_folder(args.output)
     import_tensorflow_quietly()
-    for path in export_model(args.model, args.format, args.output):
+    for path in export_model(args.model, args.format, args.output, args.parts):
         print(path)
     return 0
 
@@ -149,11 +150,15 @@ def parser() -> argparse.ArgumentParser:
                      help="average with the mirrored face's points (twice the landmark "
                      "time; models that support it)")  # fmt: skip
     run.set_defaults(function=predict)
-    out = commands.add_parser("export", help="write a model's networks for other runtimes",
+    out = commands.add_parser("export", help="write a model for other runtimes: its whole "
+                              "cascade as one file, and its networks",
                               formatter_class=formatter)  # fmt: skip
     out.add_argument("--model", default=DEFAULT_MODEL, help="shipped model name or train_dir")
     out.add_argument("--format", required=True, choices=sorted(FORMATS), help="runtime format")
     out.add_argument("--output", required=True, help="a new or empty folder for the files")
+    out.add_argument("--parts", default="all", choices=EXPORT_PARTS,
+                     help="pipelines: the self-contained graphs (image + box -> landmarks: "
+                     "cascade.tflite); networks: the bare networks (crops -> outputs)")  # fmt: skip
     out.set_defaults(function=export)
     return main
 

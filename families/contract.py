@@ -23,6 +23,7 @@ import tensorflow as tf
 from face_alignment_tf.artifacts.model_weights import model_weights
 from face_alignment_tf.config.run_config import RunConfig
 from face_alignment_tf.evaluation.settings import EvaluatorSettings
+from face_alignment_tf.runtimes.formats import ExportablePipeline
 
 if TYPE_CHECKING:  # the training loop's types only: using a model does not import training
     from face_alignment_tf.training.loop import ReplicaStep, SummaryWriter
@@ -174,6 +175,12 @@ class ModelFamily(abc.ABC):
     def exportable_networks(self, model: keras.Model) -> dict[str, "ExportableNetwork"]:
         """The networks `face-align export` writes, by file stem (default none: the family
         cannot be exported); the crops and decoding around them stay the family's."""
+        del model
+        return {}
+
+    def exportable_pipelines(self, model: keras.Model) -> dict[str, ExportablePipeline]:
+        """The self-contained graphs `face-align export` writes beside the networks (image
+        in, landmarks out), by file stem; default none."""
         del model
         return {}
 

@@ -14,23 +14,36 @@ STAGE2_CROPS = ("box", "aligned")
 LEFT_EYE, RIGHT_EYE = slice(36, 42), slice(42, 48)  # image-left eye first, as 36 / 45
 
 
-def tilt_angle(points, xp=None):
-    """In-plane tilt [...] (radians) of 68-point shapes [..., 68, 2] (y, x): the angle of
-    the line from the image-left eye's centre to the other's (0 for level eyes; positive
-    when the right-hand eye is lower, i.e. a face turned clockwise as displayed)."""
+def eye_line(points, xp=None):
+    """(dy, dx) [..., 2] from the image-left eye's centre to the other's, of 68-point
+    shapes [..., 68, 2] (y, x)."""
     xp = array_module(xp)
     points = xp.asarray(points, xp.float32)
-    step = xp.mean(points[..., RIGHT_EYE, :], axis=-2) - xp.mean(points[..., LEFT_EYE, :], axis=-2)
+    return xp.mean(points[..., RIGHT_EYE, :], axis=-2) - xp.mean(points[..., LEFT_EYE, :], axis=-2)
+
+
+def tilt_angle(points, xp=None):
+    """In-plane tilt [...] (radians) of 68-point shapes [..., 68, 2] (y, x): the angle of
+    the eye line (`eye_line`; 0 for level eyes; positive when the right-hand eye is lower,
+    i.e. a face turned clockwise as displayed)."""
+    xp = array_module(xp)
+    step = eye_line(points, xp)
     return xp.arctan2(step[..., 0], step[..., 1])
 
 
 def upright_matrix(points, xp=None):
     """3x3 affines [..., 3, 3] on (y, x, 1) turning shapes [..., 68, 2] level about their
-    centroid: R(tilt_angle), which turns counter-clockwise as displayed by that angle."""
+    centroid: R(tilt_angle), which turns counter-clockwise as displayed by that angle.
+    Its cosine and sine are the eye line's direction (no trigonometry: exportable to ONNX
+    and TFLite as is); coinciding eye centres give no turn."""
     xp = array_module(xp)
     points = xp.asarray(points, xp.float32)
-    angle = tilt_angle(points, xp)
-    cos, sin = xp.cos(angle), xp.sin(angle)
+    step = eye_line(points, xp)
+    length = xp.sqrt(xp.sum(step * step, axis=-1))
+    level = length > 0
+    length = xp.where(level, length, 1.0)
+    cos = xp.where(level, step[..., 1] / length, 1.0)
+    sin = step[..., 0] / length
     centre = xp.mean(points, axis=-2)
     zeros, ones = xp.zeros_like(cos), xp.ones_like(cos)
     rows = [  # p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x)

@@ -2,7 +2,8 @@
 
 model.json: {"family": "mobilenet", "config": {"stages": 1 | 2, "num_landmarks": 68,
 "stage2_crop" (2 stages): "box" | "aligned" (absent in older models: "box")},
-"loss", "loss_normaliser", "stage1_dir" and "stage2_init" (stage 2), "reference_shape"}.
+"loss", "loss_normaliser", "stage1_dir" and "stage2_init" (stage 2), "init_from" (a
+fine-tune's starting model), "reference_shape"}.
 Checkpoints: every weight of the cascade keyed by path (a stage-2 run saves the frozen
 stage 1 too, so its train_dir is the whole cascade), Adam's state while training.
 Scoring and the aligner run the whole cascade from the face box.
@@ -24,6 +25,7 @@ from face_alignment_tf.families.contract import (
     ScoreSettings,
     TrainingParts,
 )
+from face_alignment_tf.mobilenet import standalone
 from face_alignment_tf.mobilenet.aligner import MobilenetAligner
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade
 from face_alignment_tf.mobilenet.lite_aligner import (
@@ -33,6 +35,7 @@ from face_alignment_tf.mobilenet.lite_aligner import (
     write_stage_models,
 )
 from face_alignment_tf.mobilenet.trainer import MobilenetTrainingConfig, training_parts
+from face_alignment_tf.runtimes.formats import ExportablePipeline
 
 STAGE_IO = (
     "input [B, 64, 64, 3] float32: the BGR 0..255 crop of the face box's square (mobilenet."
@@ -80,6 +83,7 @@ class MobilenetFamily(ModelFamily):
             "loss_normaliser": config.loss_normaliser,
             "stage1_dir": config.stage1_dir,
             "stage2_init": config.stage2_init if config.stage == 2 else None,
+            "init_from": config.init_from,
             "reference_shape": metadata["reference_shape"],
         }
 
@@ -135,6 +139,14 @@ class MobilenetFamily(ModelFamily):
         return {
             f"stage_{index}": ExportableNetwork(network, STAGE_INPUT_SHAPE, STAGE_IO)
             for index, network in enumerate(self._stage_networks(model), start=1)
+        }
+
+    def exportable_pipelines(self, model: MobileNetCascade) -> dict[str, ExportablePipeline]:
+        signature = (standalone.IMAGE_SPEC, standalone.BOX_SPEC)
+        return {
+            "cascade": ExportablePipeline(
+                standalone.cascade_function(model), signature, model, standalone.DESCRIPTION
+            )
         }
 
     def display_name(self, description: dict) -> str:

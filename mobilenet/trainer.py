@@ -5,8 +5,10 @@ decay 5e-4 (gradient += 5e-4 w) on every trainable weight but conv1's bias, batc
 WeightEuclideanLoss (corrected per-sample normaliser by default) or Wing loss.
 Stage 1 trains on crops of the records' detector boxes; stage 2 trains a second network on
 crops of the boxes of stage 1's predictions on the training faces (stage 1 frozen, loaded
-from --stage1_dir and saved with stage 2, so a stage-2 train_dir holds the whole cascade),
-starting from stage 1's weights (`stage2_init`, "random" for a fresh init).
+from --stage1_dir, which may hold a one- or two-stage model, and saved with stage 2, so a
+stage-2 train_dir holds the whole cascade), starting from stage 1's weights (`stage2_init`,
+"random" for a fresh init). `init_from` starts either stage from the same stage of a trained
+model instead (a fine-tune: the schedule restarts at step 0).
 Caffe's lr x 2 for the biases is not reproduced (Adam's step does not scale with a
 gradient factor; it would need a second optimiser).
 """
@@ -21,6 +23,7 @@ from absl import logging
 
 from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig,
     evaluation_dataset,
@@ -38,7 +41,7 @@ from face_alignment_tf.evaluation.drawing import GROUND_TRUTH, PREDICTION, draw_
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.families.contract import ModelFamily, TrainingParts
 from face_alignment_tf.families.trained_model import TrainedModel
-from face_alignment_tf.mobilenet.cascade import MobileNetCascade
+from face_alignment_tf.mobilenet.cascade import landmarks_in_images
 from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage2_crop_matrix
 from face_alignment_tf.mobilenet.loss import (
     LOSS_NORMALISERS,
@@ -95,6 +98,11 @@ class MobilenetTrainingConfig(RunConfig):
         "(colour, greyscale, low light, blur, low resolution, occlusion, JPEG).",
         tuple(PRESETS),
     )
+    init_from: str | None = setting(
+        None,
+        "A trained train_dir whose network of this --stage this run starts from (a fine-tune; "
+        "the schedule restarts at step 0; a resumed run restores its own weights).",
+    )
     batch_norm_batches: int = setting(
         200,
         "Training batches over which the batch-norm statistics are recomputed when the run "
@@ -127,10 +135,14 @@ def decayed(variable) -> bool:
 
 
 def stage1_points(
-    stage1: MobileNetCascade, records: Path
+    stage1: MobileNetV2Regressor, records: Path
 ) -> tuple[tf.lookup.StaticHashTable, tf.Tensor]:
-    """(path -> row, points [N, 68, 2] (y, x)): stage 1's prediction on each training face."""
-    predict = tf.function(stage1, reduce_retracing=True)
+    """(path -> row, points [N, 68, 2] (y, x)): stage 1's prediction from each training
+    face's record box."""
+    predict = tf.function(
+        lambda images, boxes: landmarks_in_images(stage1, images, crop_matrix(boxes)),
+        reduce_retracing=True,
+    )
     paths, points = [], []
     for batch in evaluation_dataset(str(records), 64):
         paths += [path.decode() for path in batch["path"].numpy()]
@@ -154,6 +166,11 @@ def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
     )  # fmt: skip
 
 
+def copy_weights(source: keras.Model, target: keras.Model) -> None:
+    for source_weight, target_weight in zip(source.weights, target.weights, strict=True):
+        target_weight.assign(source_weight)
+
+
 def training_parts(
     family: ModelFamily, config: MobilenetTrainingConfig, records: Path, replicas: int
 ) -> TrainingParts:
@@ -161,16 +178,20 @@ def training_parts(
     regions = region_values = None
     if config.stage == 2:
         stage1 = TrainedModel(config.stage1_dir, family).restore()
-        for source, target in zip(stage1.model.stage_1.weights, model.stage_1.weights, strict=True):
-            target.assign(source)
+        copy_weights(stage1.model.stage_1, model.stage_1)
         model.stage_1.trainable = False
         if config.stage2_init == "stage1":  # a resumed run then restores its own weights
-            for source, target in zip(model.stage_1.weights, model.stage_2.weights, strict=True):
-                target.assign(source)
-        regions, region_values = stage1_points(stage1.model, records)
+            copy_weights(model.stage_1, model.stage_2)
+        regions, region_values = stage1_points(model.stage_1, records)
         logging.info("stage 2 on %s crops of %s's predictions", config.stage2_crop,
                      stage1.checkpoint_path)  # fmt: skip
     network = model.stage(config.stage)
+    if config.init_from:  # a resumed run then restores its own weights
+        start = TrainedModel(config.init_from, family).restore()
+        if start.model.stages < config.stage:
+            raise flag_error("init_from", config.init_from, f"has no stage {config.stage}")
+        copy_weights(start.model.stage(config.stage), network)
+        logging.info("stage %d starts from %s", config.stage, start.checkpoint_path)
     schedule = InverseDecay(config.base_lr, config.lr_gamma, config.lr_power)
     optimizer = keras.optimizers.Adam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
     optimizer.build(network.trainable_variables)

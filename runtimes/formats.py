@@ -1,6 +1,8 @@
-"""The formats a Keras network is exported to, and the one place Keras' export is called.
+"""The formats a Keras network or a whole pipeline is exported to, and the one place
+Keras' export is called.
 
     export_network(network, (64, 64, 3), "tflite", Path("stage_1.tflite"))
+    export_function(pipeline, "onnx", Path("cascade.onnx"))
 
 Keras 3's `model.export` writes each (`TFLiteConverter.from_keras_model` fails under
 Keras 3): float32 input [batch, *input_shape], the batch 1 for TFLite (LiteRT) and any
@@ -9,11 +11,15 @@ batch otherwise.
 
 import dataclasses
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the formats are read without importing Keras (the CLI's start)
     import keras
+    import tensorflow as tf
+
+ONNX_OPSET = 17
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,10 +39,30 @@ FORMATS = {
 }
 
 
+@dataclasses.dataclass(frozen=True)
+class ExportablePipeline:
+    """A model's whole inference as one traceable function (crops, networks, decoding:
+    what a runtime needs and nothing else): `function(*inputs)` -> {name: tensor}, its
+    inputs `input_signature` (named specs), `model` the Keras object holding its weights."""
+
+    function: Callable[..., dict[str, "tf.Tensor"]]
+    input_signature: tuple["tf.TensorSpec", ...]
+    model: "keras.Model"
+    description: str
+
+
 def runtime_format(name: str) -> RuntimeFormat:
     if name not in FORMATS:
         raise ValueError(f"format must be one of {sorted(FORMATS)}, got {name!r}")
     return FORMATS[name]
+
+
+def require_tf2onnx() -> None:
+    try:
+        import tf2onnx  # noqa: F401
+    except ImportError:
+        raise ImportError("ONNX export needs tf2onnx: pip install "
+                          "'face-alignment-tf[onnx]'") from None  # fmt: skip
 
 
 def export_network(
@@ -48,11 +74,7 @@ def export_network(
 
     spec = runtime_format(export_format)
     if export_format == "onnx":
-        try:
-            import tf2onnx  # noqa: F401
-        except ImportError:
-            raise ImportError("ONNX export needs tf2onnx: pip install "
-                              "'face-alignment-tf[onnx]'") from None  # fmt: skip
+        require_tf2onnx()
     path.parent.mkdir(parents=True, exist_ok=True)
     signature = [tf.TensorSpec((spec.batch, *input_shape), tf.float32)]
     network.export(str(path), format=spec.keras_format, input_signature=signature, verbose=False)
@@ -66,3 +88,34 @@ def exported_bytes(
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / f"network{runtime_format(export_format).suffix}"
         return export_network(network, input_shape, export_format, path).read_bytes()
+
+
+def export_function(pipeline: ExportablePipeline, export_format: str, path: Path) -> Path:
+    """Writes a whole pipeline (`families.contract.ExportablePipeline`: inputs and outputs
+    by name, shapes as its signature says) to `path` in `export_format`; returns `path`.
+    A SavedModel's `serve` endpoint (Keras' ExportArchive), converted to TFLite from that
+    SavedModel; ONNX through tf2onnx (opset `ONNX_OPSET`)."""
+    import keras
+    import tensorflow as tf
+
+    runtime_format(export_format)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if export_format == "onnx":
+        require_tf2onnx()
+        import tf2onnx
+
+        function = tf.function(pipeline.function, input_signature=pipeline.input_signature)
+        tf2onnx.convert.from_function(
+            function, input_signature=pipeline.input_signature, opset=ONNX_OPSET,
+            output_path=str(path),
+        )  # fmt: skip
+        return path
+    with tempfile.TemporaryDirectory() as scratch:
+        saved = path if export_format == "saved_model" else Path(scratch) / "saved_model"
+        archive = keras.export.ExportArchive()
+        archive.track(pipeline.model)
+        archive.add_endpoint("serve", pipeline.function, input_signature=pipeline.input_signature)
+        archive.write_out(str(saved), verbose=False)
+        if export_format == "tflite":
+            path.write_bytes(tf.lite.TFLiteConverter.from_saved_model(str(saved)).convert())
+    return path

@@ -1,8 +1,11 @@
-"""An exported network loaded into a numpy callable: float32 [batch, ...] -> [batch, ...].
+"""An exported network loaded into a numpy callable: float32 [batch, ...] -> [batch, ...];
+an exported pipeline into one of named inputs -> {name: output}.
 
     predict = load_function("stage_1.tflite")      # LiteRT (XNNPACK), one input, one output
     predict = load_function(content, "tflite")     # a flatbuffer in memory
     outputs = predict(crops)
+    cascade = load_pipeline("cascade.onnx")        # face-align export's self-contained graph
+    points = cascade(image=image, box=box)["landmarks"]
 
 TFLite runs on ai-edge-litert's interpreter, ONNX on ONNX Runtime, a SavedModel on
 TensorFlow (its `serve` endpoint). Each loader imports its runtime only when used.
@@ -77,6 +80,39 @@ class SavedModelFunction:
         return self.loaded.serve(np.asarray(inputs, np.float32)).numpy()
 
 
+class LiteRtPipeline:
+    """A .tflite pipeline on LiteRT's signature runner (inputs resized to each call's)."""
+
+    def __init__(self, model: str | Path, num_threads: int = 1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.runner = Interpreter(
+            model_path=str(model), num_threads=num_threads
+        ).get_signature_runner()
+
+    def __call__(self, **inputs: np.ndarray) -> dict[str, np.ndarray]:
+        return self.runner(**inputs)
+
+
+class OnnxPipeline(OnnxFunction):
+    """An .onnx pipeline on ONNX Runtime: every output, by name."""
+
+    def __call__(self, **inputs: np.ndarray) -> dict[str, np.ndarray]:
+        names = [output.name for output in self.session.get_outputs()]
+        return dict(zip(names, self.session.run(names, inputs), strict=True))
+
+
+class SavedModelPipeline(SavedModelFunction):
+    """A SavedModel pipeline's serving signature."""
+
+    def __call__(self, **inputs: np.ndarray) -> dict[str, np.ndarray]:
+        outputs = self.loaded.signatures["serving_default"](**inputs)
+        return {name: value.numpy() for name, value in outputs.items()}
+
+
+PIPELINE_LOADERS = {"tflite": LiteRtPipeline, "onnx": OnnxPipeline,
+                    "saved_model": SavedModelPipeline}  # fmt: skip
+
 LOADERS = {"tflite": LiteRtFunction, "onnx": OnnxFunction, "saved_model": SavedModelFunction}
 
 
@@ -88,12 +124,23 @@ def load_function(
     if export_format is None:
         if isinstance(model, bytes):
             raise ValueError("give the format of a model held in memory")
-        suffix = Path(model).suffix
-        matches = [name for name, spec in FORMATS.items() if spec.suffix == suffix]
-        export_format = matches[0] if matches else "saved_model"
+        export_format = format_of(model)
     if export_format not in LOADERS:
         raise ValueError(f"format must be one of {sorted(LOADERS)}, got {export_format!r}")
     return LOADERS[export_format](model, num_threads)
+
+
+def load_pipeline(path: str | Path, num_threads: int = 1) -> Callable[..., dict[str, np.ndarray]]:
+    """The callable of an exported pipeline (`runtimes.formats.export_function`): named
+    numpy inputs -> {output name: array}; the format from the path's suffix."""
+    return PIPELINE_LOADERS[format_of(path)](path, num_threads)
+
+
+def format_of(path: str | Path) -> str:
+    """The export format a path's suffix names (a folder: SavedModel)."""
+    suffix = Path(path).suffix
+    matches = [name for name, spec in FORMATS.items() if spec.suffix == suffix]
+    return matches[0] if matches else "saved_model"
 
 
 def onnx_tensor_names(path: Path) -> dict[str, list[str]]:

@@ -1,13 +1,15 @@
 """The cascade's crop round trip by hand, and a stage-2 run on a stage-1 run (frozen, saved
-with it, resumed, scored as a whole)."""
+with it, resumed, scored as a whole, fine-tuned from)."""
 
 import dataclasses
 import json
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, encode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.pipeline import evaluation_dataset
 from face_alignment_tf.data.tfrecords import read_metadata
 from face_alignment_tf.drivers.evaluate import run_evaluator
 from face_alignment_tf.drivers.train import train
@@ -16,6 +18,7 @@ from face_alignment_tf.evaluation.settings import EvaluatorSettings
 from face_alignment_tf.families import open_trained_model
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade, landmarks_in_images
 from face_alignment_tf.mobilenet.family import FAMILY
+from face_alignment_tf.mobilenet.trainer import stage1_points
 from tests.conftest import template_shape
 
 
@@ -101,6 +104,24 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
             for a, b in zip(start.stage_1.weights, start.stage_2.weights, strict=True)
         ]
         assert all(same) if starts_as_stage1 else not any(same), init
+    # A fine-tune starts stage 2 from the trained cascade's stage 2, whatever stage2_init says.
+    fine_tune = FAMILY.training_parts(
+        dataclasses.replace(config, stage2_init="random", init_from=config.train_dir),
+        records, metadata, 1,
+    ).model  # fmt: skip
+    for ours, theirs in zip(fine_tune.stage_2.weights, cascade.model.stage_2.weights, strict=True):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=ours.path)
+    with pytest.raises(ValueError, match="--init_from=.*has no stage 2"):
+        FAMILY.training_parts(
+            dataclasses.replace(config, init_from=stage1_config.train_dir), records, metadata, 1
+        )
+    # Stage 2's crops come from stage 1 alone, also when --stage1_dir holds a cascade.
+    rows, points = stage1_points(cascade.model.stage_1, records)
+    for batch in evaluation_dataset(str(records), 4):
+        np.testing.assert_allclose(
+            tf.gather(points, rows.lookup(batch["path"])),
+            stage1.model(batch["image"], batch["box"]), atol=1e-3,
+        )  # fmt: skip
     settings = EvaluatorSettings(checkpoint_dir=config.train_dir, eval_dir=str(tmp_path / "eval"),
                                  dataset_path=bundled_faces, run_once=True)  # fmt: skip
     assert run_evaluator(settings, "mobilenet") == 1

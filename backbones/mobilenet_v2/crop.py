@@ -35,7 +35,7 @@ def padded_square(boxes, xp=None):
     boxes = xp.asarray(boxes, xp.float32)
     lo, hi = xp.min(boxes, axis=-2), xp.max(boxes, axis=-2)
     extent = hi - lo + 1.0  # obtain_bbox: w, h = x2 - x1 + 1, y2 - y1 + 1
-    pad = xp.maximum(extent[..., ::-1] - extent, 0.0) / 2  # pad the short side to square
+    pad = xp.maximum(xp.flip(extent, axis=-1) - extent, 0.0) / 2  # short side to square
     lo, hi = lo - pad, hi + pad
     size = hi - lo  # pad_bbox measures without the +1
     zeros = xp.zeros_like(size[..., 0])
