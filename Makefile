@@ -87,6 +87,7 @@ bench: build $(BENCH_INSTALLED)
 	$(PY) -m bench.tracking --photo='$(BENCH_DATA)/helen/testset/2968560214_1.jpg'
 	$(PY) -m bench.start_time --photo='$(BENCH_DATA)/helen/testset/2968560214_1.jpg'
 	$(PY) -m bench.workers --datasets='$(BENCH_DATA)/helen/testset/*.jpg' --photos=300
+	$(PY) -m bench.exports --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg'
 
 clean:
 	rm -rf build $(OP_LIBRARY) *.egg-info
