@@ -9,9 +9,9 @@ import tensorflow as tf
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig,
+    augmentation_matrix,
     evaluation_dataset,
     pad_matrix,
-    pad_ratio_matrix,
     training_dataset,
 )
 from face_alignment_tf.data.convert import convert
@@ -80,10 +80,31 @@ def test_pad_matrix_is_zero_pad_and_resize(pad, before):
 
 
 def test_pad_ratio_draws_pads_of_0_to_9():
-    scales = {
-        round(float(pad_ratio_matrix(tf.constant([seed, 1]))[0, 0]), 6) for seed in range(300)
-    }
-    assert scales == {round(64 / (64 + 2 * pad), 6) for pad in range(10)}
+    padded = AugmentationConfig(**{**STILL.__dict__, "pad_ratio": 0.15})
+    scales = [
+        round(float(augmentation_matrix(tf.constant([seed, 1]), padded)[0][0, 0]), 6)
+        for seed in range(400)
+    ]
+    assert set(scales) == {round(64 / (64 + 2 * pad), 6) for pad in range(10)}
+    assert 0.45 < scales.count(1.0) / len(scales) < 0.6  # pad <= 0 for 10 of the 19 values
+
+
+def test_jitter_turns_zooms_and_shifts_about_the_crop_centre():
+    config = AugmentationConfig(flip_probability=0, max_shift=0.2, max_scale=0.25,
+                                max_rotation_degrees=60, pad_ratio=0)  # fmt: skip
+    centre = np.full(2, 31.5, np.float32)
+    shifts, angles, zooms = [], [], []
+    for seed in range(200):
+        matrix = augmentation_matrix(tf.constant([seed, 2]), config)[0].numpy()
+        linear = matrix[:2, :2]
+        zoom = np.sqrt(np.linalg.det(linear))
+        np.testing.assert_allclose(linear / zoom @ (linear / zoom).T, np.eye(2), atol=1e-5)
+        shifts.append(matrix[:2, :2] @ centre + matrix[:2, 2] - centre)
+        angles.append(np.degrees(np.arctan2(linear[1, 0], linear[0, 0])))
+        zooms.append(zoom)
+    assert np.abs(shifts).max() <= 0.2 * 64 + 1e-4 and np.abs(shifts).max() > 0.18 * 64
+    assert np.abs(angles).max() <= 60 + 1e-3 and np.abs(angles).max() > 55
+    assert 0.75 - 1e-5 <= min(zooms) < 0.78 and 1.22 < max(zooms) <= 1.25 + 1e-5
 
 
 def test_evaluation_batches_hold_each_face_once(records):

@@ -1,7 +1,6 @@
 """data.photometric against independent references (OpenCV, Pillow, numpy), and the
 MobileNetV2 pipeline with the photo recipe: the pixels change, the geometry does not."""
 
-import dataclasses
 import io
 
 import cv2
@@ -17,6 +16,7 @@ from face_alignment_tf.data.photometric import (
     colour_jitter,
     downscale,
     gaussian_blur,
+    gaussian_noise,
     greyscale,
     jpeg,
     low_light,
@@ -37,10 +37,12 @@ def image() -> np.ndarray:
 SEED = tf.constant([3, 4])
 
 
-@pytest.mark.parametrize("sigma", [0.8, 2.0])
-def test_blur_is_opencvs_gaussian(image, sigma):
-    expected = cv2.GaussianBlur(image, (13, 13), sigma, borderType=cv2.BORDER_REFLECT)
-    np.testing.assert_allclose(gaussian_blur(image, sigma).numpy(), expected, atol=1e-3)
+def test_blur_is_opencvs_gaussian_with_each_images_own_sigma(image):
+    sigmas = [0.8, 2.0]
+    blurred = gaussian_blur(np.stack([image, image[::-1]]), tf.constant(sigmas)).numpy()
+    for ours, source, sigma in zip(blurred, [image, image[::-1]], sigmas, strict=True):
+        expected = cv2.GaussianBlur(source, (13, 13), sigma, borderType=cv2.BORDER_REFLECT)
+        np.testing.assert_allclose(ours, expected, atol=1e-3)
 
 
 def test_downscale_by_half_is_the_2x2_mean_then_bilinear(image):
@@ -50,7 +52,7 @@ def test_downscale_by_half_is_the_2x2_mean_then_bilinear(image):
 
 
 def test_greyscale_is_luma_in_every_channel(image):
-    grey = greyscale(image).numpy()
+    grey = greyscale(image[None]).numpy()[0]
     np.testing.assert_allclose(grey[..., 0], image @ np.array(LUMA_WEIGHTS), atol=1e-3)
     np.testing.assert_array_equal(grey[..., 0], grey[..., 2])
 
@@ -67,41 +69,66 @@ def test_jpeg_matches_pillows_codec_at_the_same_quality(image):
     assert np.abs(ours - expected).mean() < 0.5 * loss
 
 
-def test_colour_jitter_with_no_range_is_the_identity_and_brightness_adds(image):
-    still = PhotometricConfig(max_brightness=0, max_contrast=0, max_saturation=0)
-    np.testing.assert_allclose(colour_jitter(image, SEED, still).numpy(), image, atol=1e-3)
-    bright = dataclasses.replace(still, max_brightness=30)
-    shift = colour_jitter(image, SEED, bright).numpy() - image
-    assert np.ptp(shift) < 1e-3 and 0 < abs(shift.mean()) <= 30
+def test_colour_jitter_is_numpys_per_image_formula(image):
+    images = np.stack([image, image[:, ::-1]])
+    brightness, contrast, saturation = [0.0, 30.0], [1.0, 0.7], [1.0, 1.3]
+    ours = colour_jitter(images, *map(tf.constant, (brightness, contrast, saturation))).numpy()
+    np.testing.assert_allclose(ours[0], image, atol=1e-3)  # no change
+    grey = images[1] @ np.array(LUMA_WEIGHTS, np.float32)
+    saturated = grey[..., None] + 1.3 * (images[1] - grey[..., None])
+    expected = saturated.mean() + 0.7 * (saturated - saturated.mean()) + 30
+    np.testing.assert_allclose(ours[1], expected, atol=1e-2)
 
 
-def test_low_light_darkens(image):
-    assert low_light(image, SEED).numpy().mean() < 0.8 * image.mean()
+def test_gaussian_noise_has_the_normals_moments_and_quantiles():
+    noise = gaussian_noise([200_001], SEED, 2.0).numpy()  # not a multiple of 4
+    assert noise.shape == (200_001,)
+    assert abs(noise.mean()) < 0.02 and noise.std() == pytest.approx(2.0, rel=0.01)
+    for sds, fraction in ((1, 0.6827), (2, 0.9545)):
+        assert np.mean(np.abs(noise) < 2.0 * sds) == pytest.approx(fraction, abs=0.01)
+    assert np.unique(noise).size <= 256
+    assert not np.array_equal(noise[:1000], gaussian_noise([200_001], SEED + 1, 2.0)[:1000])
 
 
-def test_occlusion_fills_one_rectangle_of_the_drawn_area(image):
-    for seed in range(20):
-        occluded = occlude(image, tf.constant([seed, 0]), 0.4).numpy()
-        ys, xs = np.nonzero(np.any(occluded != image, axis=-1))
+def test_low_light_darkens_by_each_images_gamma(image):
+    dark = low_light(np.stack([image] * 2), tf.constant([1.5, 2.5]), tf.constant([0.0, 0.0]),
+                     SEED).numpy()  # fmt: skip
+    np.testing.assert_allclose(dark[1], 255 * (image / 255) ** 2.5, atol=1e-2)
+    assert image.mean() > dark[0].mean() > dark[1].mean()
+
+
+def test_occlusion_fills_one_rectangle_of_the_drawn_area_in_each_image(image):
+    occluded = occlude(np.stack([image] * 20), SEED, 0.4).numpy()
+    for one in occluded:
+        ys, xs = np.nonzero(np.any(one != image, axis=-1))
         assert ys.size, "nothing occluded"
         rows, columns = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
         assert ys.size <= rows * columns  # inside one bounding rectangle
         assert 0.03 * 64 * 64 <= rows * columns <= 0.45 * 64 * 64
+    assert len({np.nonzero(np.any(one != image, -1))[0].min() for one in occluded}) > 5
 
 
-def test_augment_is_seeded_and_off_means_unchanged(image):
-    np.testing.assert_array_equal(photometric_augment(image, SEED, PhotometricConfig()), image)
-    first = photometric_augment(image, SEED, PHOTO_AUGMENTATION).numpy()
-    np.testing.assert_array_equal(first, photometric_augment(image, SEED, PHOTO_AUGMENTATION))
-    draws = [np.asarray(photometric_augment(image, tf.constant([s, 1]), PHOTO_AUGMENTATION))
-             for s in range(12)]  # fmt: skip
-    changed = [not np.allclose(d, image) for d in draws]
-    assert any(changed) and not all(np.allclose(d, draws[0]) for d in draws)
+def test_augment_is_seeded_per_image_and_off_means_unchanged(image):
+    images = np.stack([image] * 32)
+    np.testing.assert_array_equal(photometric_augment(images, SEED, PhotometricConfig()), images)
+    first = photometric_augment(images, SEED, PHOTO_AUGMENTATION).numpy()
+    np.testing.assert_array_equal(first, photometric_augment(images, SEED, PHOTO_AUGMENTATION))
+    changed = [not np.allclose(one, image) for one in first]
+    assert any(changed) and not all(changed)  # each image draws its own
+    assert not np.allclose(first, photometric_augment(images, SEED + 1, PHOTO_AUGMENTATION))
+
+
+@pytest.mark.parametrize("name", ["greyscale", "blur", "downscale", "occlusion", "jpeg"])
+def test_each_augmentation_touches_about_its_share_of_the_images(image, name):
+    config = PhotometricConfig(**{f"{name}_probability": 0.3})
+    out = photometric_augment(np.stack([image] * 200), SEED, config).numpy()
+    touched = np.mean([not np.allclose(one, image, atol=1e-3) for one in out])
+    assert 0.2 < touched < 0.4  # binomial(200, 0.3): sd 0.03
 
 
 def test_greyscale_only_at_probability_one(image):
     config = PhotometricConfig(greyscale_probability=1.0)
-    out = photometric_augment(image, SEED, config).numpy()
+    out = photometric_augment(np.stack([image] * 4), SEED, config).numpy()
     np.testing.assert_allclose(out[..., 0], out[..., 1], atol=1e-4)
 
 

@@ -2,7 +2,9 @@
 
 Every crop is one bilinear warp of the record's image to 64x64 (BGR, 0..255, as the Caffe
 data layer): the crop rule of `mobilenet.crops` applied to the face's box, composed with
-the training augmentation (SPEC D.3). Landmarks are (y, x) crop pixels.
+the training augmentation (SPEC D.3). Landmarks are (y, x) crop pixels. Only the warp and
+its matrix are made face by face; the rest runs on the batch (the per-face ops of a
+tf.data map cost as much CPU as a fifth of the network's step).
 
 * training: the box (the 300-W detector box of the record, or for stage 2 the box of the
   stage-1 prediction) jittered by a random shift, scale and rotation about the crop
@@ -22,7 +24,11 @@ import tensorflow as tf
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, encode_landmarks
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
-from face_alignment_tf.data.photometric import PhotometricConfig, photometric_augment
+from face_alignment_tf.data.photometric import (
+    PhotometricConfig,
+    gaussian_noise,
+    photometric_augment,
+)
 from face_alignment_tf.data.tfrecords import (
     byte_range_pixels,
     face_batches,
@@ -51,29 +57,6 @@ def bgr_pixels(image) -> tf.Tensor:
     return image[..., ::-1] * 255.0
 
 
-def _about_centre(linear, shift) -> tf.Tensor:
-    """3x3 affine on crop pixels: p -> c + linear (p - c) + shift, c the crop centre."""
-    centre = tf.fill([2], (INPUT_SIZE - 1) / 2)
-    offset = centre - tf.linalg.matvec(linear, centre) + shift
-    return tf.concat([tf.concat([linear, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
-
-
-def jitter_matrix(seed, config: AugmentationConfig) -> tf.Tensor:
-    """Shift, zoom and rotation about the crop centre, and the flip (x -> 63 - x); returns
-    (matrix, flipped)."""
-    seeds = tf.random.experimental.stateless_split(seed, num=4)
-    angle = tf.random.stateless_uniform([], seeds[0], -1.0, 1.0) * (
-        config.max_rotation_degrees * math.pi / 180
-    )
-    scale = 1.0 + tf.random.stateless_uniform([], seeds[1], -1.0, 1.0) * config.max_scale
-    shift = tf.random.stateless_uniform([2], seeds[2], -1.0, 1.0) * config.max_shift * INPUT_SIZE
-    flipped = tf.random.stateless_uniform([], seeds[3]) < config.flip_probability
-    cos, sin = tf.cos(angle) * scale, tf.sin(angle) * scale
-    linear = tf.stack([[cos, -sin], [sin, cos]])
-    linear = tf.where(flipped, linear * [[1.0, 1.0], [-1.0, -1.0]], linear)
-    return _about_centre(linear, shift), flipped
-
-
 def pad_matrix(pad, before) -> tf.Tensor:
     """3x3 affine on crop pixels of zero-padding the 64x64 crop by 2 pad pixels (`before`
     (top, left) of them before) and resizing back to 64x64 (bilinear, pixel centres kept)."""
@@ -83,15 +66,29 @@ def pad_matrix(pad, before) -> tf.Tensor:
     return tf.concat([tf.concat([tf.eye(2) * scale, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
 
 
-def pad_ratio_matrix(seed, pad_ratio: float = PAD_RATIO) -> tf.Tensor:
-    """The Caffe layer's online step: pad = U{-I..I}, I = max(floor(64 pad_ratio), 1); for
-    pad > 0 `pad_matrix` with (top, left) ~ U{0..2 pad} each; else unchanged."""
-    interval = max(int(INPUT_SIZE * pad_ratio), 1)
-    seeds = tf.random.experimental.stateless_split(seed, num=2)
-    pad = tf.random.stateless_uniform([], seeds[0], -interval, interval + 1, tf.int32)
-    pad = tf.cast(tf.maximum(pad, 0), tf.float32)
-    before = tf.floor(tf.random.stateless_uniform([2], seeds[1]) * (2 * pad + 1))
-    return pad_matrix(pad, before)
+def augmentation_matrix(seed, config: AugmentationConfig) -> tuple[tf.Tensor, tf.Tensor]:
+    """One crop's random geometry from one draw of 8 uniforms: a shift, zoom and rotation
+    about the crop centre and the flip (x -> 63 - x), then the Caffe layer's online
+    pad-ratio step (pad = U{-I..I}, I = max(floor(64 pad_ratio), 1); for pad > 0
+    `pad_matrix` with (top, left) ~ U{0..2 pad} each; else unchanged). Returns (3x3 on
+    crop pixels, flipped)."""
+    draw = tf.random.stateless_uniform([8], seed)
+    angle = (2 * draw[0] - 1) * (config.max_rotation_degrees * math.pi / 180)
+    scale = 1 + (2 * draw[1] - 1) * config.max_scale
+    shift = (2 * draw[2:4] - 1) * (config.max_shift * INPUT_SIZE)
+    flipped = draw[4] < config.flip_probability
+    cos, sin = tf.cos(angle) * scale, tf.sin(angle) * scale
+    mirror = tf.where(flipped, -1.0, 1.0)  # the flip negates the x row
+    linear = tf.stack([[cos, -sin], [mirror * sin, mirror * cos]])
+    centre = tf.fill([2], (INPUT_SIZE - 1) / 2)
+    offset = centre - tf.linalg.matvec(linear, centre) + shift
+    jitter = tf.concat([tf.concat([linear, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
+    if config.pad_ratio <= 0:
+        return jitter, flipped
+    interval = max(int(INPUT_SIZE * config.pad_ratio), 1)
+    pad = tf.maximum(tf.floor(draw[5] * (2 * interval + 1)) - interval, 0.0)
+    before = tf.floor(draw[6:8] * (2 * pad + 1))
+    return pad_matrix(pad, before) @ jitter, flipped
 
 
 def training_dataset(
@@ -110,32 +107,44 @@ def training_dataset(
     of `region_values` [N, k, 2]) the face's row (stage 2: stage 1's predicted points);
     `keep(face)` selects faces (default all)."""
 
-    def augment(face, example_seed):
-        region = (
-            face["box"]
-            if regions is None
-            else tf.gather(region_values, regions.lookup(face["path"]))
-        )
-        seeds = tf.random.experimental.stateless_split(example_seed, num=4)
-        jitter, flipped = jitter_matrix(seeds[0], config)
-        matrix = jitter @ crop(region)
-        if config.pad_ratio > 0:
-            matrix = pad_ratio_matrix(seeds[1], config.pad_ratio) @ matrix
-        image = warp_affine(face["image"], matrix, [INPUT_SIZE, INPUT_SIZE])  # RGB 0..255
-        image = photometric_augment(image, seeds[3], config.photometric)[..., ::-1]  # BGR
-        image += tf.random.stateless_normal(tf.shape(image), seeds[2], stddev=config.noise_stddev)
-        landmarks = apply_affine(matrix, face["landmarks"])
-        landmarks = tf.where(flipped, tf.gather(landmarks, MIRROR_PERMUTATION_68), landmarks)
+    # Stage 2's crops of its fixed regions, once for all faces.
+    crops = None if regions is None else crop(region_values)
+
+    def crop_face(face, example_seed):  # what needs the face's own image, one face at a time
+        seeds = tf.random.experimental.stateless_split(example_seed, num=2)
+        jitter, flipped = augmentation_matrix(seeds[0], config)
+        if crops is None:
+            matrix = jitter @ crop(face["box"])
+        else:
+            matrix = jitter @ tf.gather(crops, regions.lookup(face["path"]))
         return {
-            "image": tf.ensure_shape(tf.clip_by_value(image, 0, 255), [INPUT_SIZE, INPUT_SIZE, 3]),
+            "image": warp_affine(face["image"], matrix, [INPUT_SIZE, INPUT_SIZE]),  # RGB 0..255
+            "matrix": matrix,
+            "flipped": flipped,
+            "landmarks": face["landmarks"],
+            "seed": seeds[1],
+        }
+
+    def augment(crops):  # the rest on the whole batch
+        seeds = tf.random.experimental.stateless_split(crops["seed"][0], num=2)
+        images = photometric_augment(crops["image"], seeds[0], config.photometric)[..., ::-1]
+        images += gaussian_noise(tf.shape(images), seeds[1], config.noise_stddev)
+        landmarks = apply_affine(crops["matrix"], crops["landmarks"])
+        mirrored = tf.gather(landmarks, MIRROR_PERMUTATION_68, axis=1)
+        landmarks = tf.where(crops["flipped"][:, None, None], mirrored, landmarks)
+        return {
+            "image": tf.ensure_shape(
+                tf.clip_by_value(images, 0, 255), [batch_size, INPUT_SIZE, INPUT_SIZE, 3]
+            ),  # BGR
             "landmarks": landmarks,
             "targets": encode_landmarks(landmarks),
         }
 
     return (
         seeded_training_records(directory, seed, keep, byte_range_pixels)
-        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+        .map(crop_face, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size, drop_remainder=True)
+        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
 
