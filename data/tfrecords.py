@@ -7,6 +7,7 @@ float32 in the image's frame. `metadata.json` beside the shards holds what the
 pipeline needs about the whole set (reference shape, box model, canvas size).
 """
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -126,6 +127,45 @@ def byte_range_pixels(face: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
     return {**face, "image": tf.cast(face["image"], tf.float32)}
 
 
+def training_metadata(directory: str | Path) -> dict:
+    """`read_metadata` of a training set (an evaluation set is refused)."""
+    metadata = read_metadata(directory)
+    if metadata["split"] != "train":
+        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
+    return metadata
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingFaces:
+    """The faces of a converted training set in memory, in file order: paths [N], images
+    (uint8 [H, W, 3] each, as stored), boxes [N, 4, 2] and landmarks [N, 68, 2] (y, x)."""
+
+    paths: list[str]
+    images: list[np.ndarray]
+    boxes: np.ndarray
+    landmarks: np.ndarray
+
+
+def training_faces(directory: str | Path, keep=None) -> TrainingFaces:
+    """Every face of a training set (those for which `keep(face)` is true, when given), for
+    pipelines that crop in numpy."""
+    training_metadata(directory)
+    faces = tf.data.TFRecordDataset(shard_paths(directory)).map(
+        decode_face, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
+    )
+    if keep is not None:
+        faces = faces.filter(keep)
+    paths, images, boxes, landmarks = [], [], [], []
+    for face in faces.as_numpy_iterator():
+        paths.append(face["path"].decode())
+        images.append(face["image"])
+        boxes.append(face["box"])
+        landmarks.append(face["landmarks"])
+    if not paths:
+        raise ValueError(f"{directory}: no training faces")
+    return TrainingFaces(paths, images, np.stack(boxes), np.stack(landmarks))
+
+
 def seeded_training_records(
     directory: str, seed: int, keep=None, prepare=unit_pixels
 ) -> tf.data.Dataset:
@@ -137,9 +177,7 @@ def seeded_training_records(
     otherwise cost as much as a small network's step) and reshuffled every epoch; the seeds
     come from one integer, so the whole stream is reproducible.
     """
-    metadata = read_metadata(directory)
-    if metadata["split"] != "train":
-        raise ValueError(f"{directory}: a '{metadata['split']}' set, not a training set")
+    metadata = training_metadata(directory)
     faces = (
         tf.data.TFRecordDataset(shard_paths(directory))
         .map(decode_face, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)

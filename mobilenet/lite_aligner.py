@@ -17,10 +17,15 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.crop import (
+    INPUT_SIZE,
+    crop_matrix,
+    decode_landmarks,
+    opencv_crop,
+)
 from face_alignment_tf.data.boxes import checked_batch
 from face_alignment_tf.data.errors import DataError
-from face_alignment_tf.data.geometry import map_points, opencv_affine
+from face_alignment_tf.data.geometry import map_points
 from face_alignment_tf.data.images import as_rgb_uint8, unit_rgb_pixels
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
 from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
@@ -86,10 +91,7 @@ def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
 def bgr_crop(pixels: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     """The 64x64 BGR 0..255 float32 crop of `warp_ready_pixels` by the image -> crop affine
     `matrix` (3x3 on (y, x, 1)). Bilinear, zero outside, as the pipelines' warp."""
-    crop = cv2.warpAffine(
-        pixels, opencv_affine(matrix), (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=0,
-    )  # fmt: skip
+    crop = opencv_crop(pixels, matrix)
     if crop.ndim == 2 or crop.shape[2] == 1:
         return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR).astype(np.float32)
     return cv2.cvtColor(crop, cv2.COLOR_RGB2BGR).astype(np.float32)

@@ -216,10 +216,10 @@ def training_parts(
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return loss, tf.stack([loss]), outputs
 
-    def crop(region) -> tf.Tensor:  # stage 1: the record's box; stage 2: stage 1's points
+    def crop(region, xp=None):  # stage 1: the record's box; stage 2: stage 1's points
         if config.stage == 1:
-            return crop_matrix(region)
-        return stage2_crop_matrix(region, config.stage2_crop)
+            return crop_matrix(region, xp=xp)
+        return stage2_crop_matrix(region, config.stage2_crop, xp=xp)
 
     def make_dataset(first_step: int) -> tf.data.Dataset:
         # A resumed run continues with a new stream of samples rather than replaying the first.

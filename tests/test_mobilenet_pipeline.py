@@ -1,5 +1,5 @@
-"""The MobileNetV2 pipelines: crops equal the warp of the box's crop, flips permute, the
-pad-ratio step equals Caffe's zero-pad and resize."""
+"""The MobileNetV2 pipelines: crops equal TF's exact warp of the box's crop (to OpenCV's
+fixed point), flips permute, the pad-ratio step equals Caffe's zero-pad and resize."""
 
 import cv2
 import numpy as np
@@ -9,7 +9,7 @@ import tensorflow as tf
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig,
-    augmentation_matrix,
+    augmentation_matrices,
     evaluation_dataset,
     pad_matrix,
     training_dataset,
@@ -39,6 +39,13 @@ def first_batch(directory, config, batch=3):
     return next(iter(training_dataset(str(directory), batch, seed=4, config=config)))
 
 
+def same_crop(ours, exact) -> bool:
+    """OpenCV's uint8 warp against TF's float one: rounded to integers, sampled at
+    coordinates to 1/32 px (a few levels at sharp edges)."""
+    difference = np.abs(np.asarray(ours, np.float32) - exact)
+    return difference.mean() < 0.5 and difference.max() <= 8
+
+
 def test_still_crops_are_the_boxs_crop(records):
     directory, faces = records
     batch = first_batch(directory, STILL)
@@ -48,7 +55,7 @@ def test_still_crops_are_the_boxs_crop(records):
         for face in faces.values():
             matrix = crop_matrix(face["box"])
             expected = warp_affine(face["image"][..., ::-1] * 255, matrix, [64, 64]).numpy()
-            if np.allclose(image, expected, atol=1e-3):
+            if same_crop(image, expected):
                 matches.append(face)
                 np.testing.assert_allclose(
                     landmarks, apply_affine(matrix, face["landmarks"]).numpy(), atol=1e-4
@@ -62,7 +69,7 @@ def test_a_flip_mirrors_pixels_and_permutes_the_points(records):
     flipped = first_batch(
         directory, AugmentationConfig(**{**STILL.__dict__, "flip_probability": 1.0})
     )
-    np.testing.assert_allclose(flipped["image"], still["image"][:, :, ::-1], atol=1e-2)
+    assert same_crop(flipped["image"], still["image"][:, :, ::-1].numpy())
     np.testing.assert_allclose(
         flipped["landmarks"], mirror_landmarks(still["landmarks"], 64).numpy(), atol=1e-4
     )
@@ -81,10 +88,8 @@ def test_pad_matrix_is_zero_pad_and_resize(pad, before):
 
 def test_pad_ratio_draws_pads_of_0_to_9():
     padded = AugmentationConfig(**{**STILL.__dict__, "pad_ratio": 0.15})
-    scales = [
-        round(float(augmentation_matrix(tf.constant([seed, 1]), padded)[0][0, 0]), 6)
-        for seed in range(400)
-    ]
+    draws = np.random.default_rng(1).random((400, 8))
+    scales = [round(float(m[0, 0]), 6) for m in augmentation_matrices(draws, padded)[0]]
     assert set(scales) == {round(64 / (64 + 2 * pad), 6) for pad in range(10)}
     assert 0.45 < scales.count(1.0) / len(scales) < 0.6  # pad <= 0 for 10 of the 19 values
 
@@ -94,8 +99,7 @@ def test_jitter_turns_zooms_and_shifts_about_the_crop_centre():
                                 max_rotation_degrees=60, pad_ratio=0)  # fmt: skip
     centre = np.full(2, 31.5, np.float32)
     shifts, angles, zooms = [], [], []
-    for seed in range(200):
-        matrix = augmentation_matrix(tf.constant([seed, 2]), config)[0].numpy()
+    for matrix in augmentation_matrices(np.random.default_rng(2).random((200, 8)), config)[0]:
         linear = matrix[:2, :2]
         zoom = np.sqrt(np.linalg.det(linear))
         np.testing.assert_allclose(linear / zoom @ (linear / zoom).T, np.eye(2), atol=1e-5)
@@ -136,7 +140,7 @@ def test_stage_2_crops_follow_the_region_table(records):
     values = tf.constant(np.stack(regions), tf.float32)
     batch = next(iter(training_dataset(
         str(directory), 3, seed=4, config=STILL, regions=table, region_values=values,
-        crop=lambda points: stage2_crop_matrix(points, "aligned"),
+        crop=lambda points, xp: stage2_crop_matrix(points, "aligned", xp=xp),
     )))  # fmt: skip
     for image, landmarks in zip(batch["image"].numpy(), batch["landmarks"].numpy(), strict=True):
         matched = 0
@@ -146,5 +150,17 @@ def test_stage_2_crops_follow_the_region_table(records):
             if np.allclose(landmarks, expected, atol=1e-3):
                 matched += 1
                 warped = warp_affine(faces[path]["image"][..., ::-1] * 255, matrix, [64, 64])
-                np.testing.assert_allclose(image, warped.numpy(), atol=1e-2)
+                assert same_crop(image, warped.numpy())
         assert matched == 1
+
+
+def test_the_stream_is_reproducible_from_its_seed(records):
+    directory, _ = records
+    config = AugmentationConfig()
+    first, again, other = (
+        list(training_dataset(str(directory), 4, seed=seed, config=config).take(3))
+        for seed in (7, 7, 8)
+    )
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a["image"], b["image"])
+    assert not np.array_equal(first[0]["landmarks"], other[0]["landmarks"])

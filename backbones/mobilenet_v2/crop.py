@@ -14,6 +14,11 @@ the crop is one exact affine.
 
 from types import ModuleType
 
+import cv2
+import numpy as np
+
+from face_alignment_tf.data.geometry import opencv_affine
+
 INPUT_SIZE = 64
 SIDE_PAD = 0.05  # pad_bbox ratio: x by 5 % each side, the bottom by 2 x 5 %
 
@@ -57,6 +62,17 @@ def crop_matrix(boxes, size: int = INPUT_SIZE, xp=None):
         xp.stack([zeros, zeros, ones], axis=-1),
     ]
     return xp.stack(rows, axis=-2)
+
+
+def opencv_crop(pixels: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """The 64x64 crop of `pixels` [H, W(, C)] (uint8 or float32, as OpenCV warps them) by
+    the image -> crop affine `matrix` (3x3 on (y, x, 1)): `cv2.warpAffine`, bilinear, zero
+    outside, in OpenCV's fixed point (coordinates to 1/32 px, uint8 results rounded). The
+    crop of the LiteRT aligner and of the training pipeline."""
+    return cv2.warpAffine(
+        pixels, opencv_affine(matrix), (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
 
 
 def encode_landmarks(landmarks, size: int = INPUT_SIZE):

@@ -1,17 +1,20 @@
 """tf.data pipelines of the MobileNetV2 regressor over the shared converted records.
 
-Every crop is one bilinear warp of the record's image to 64x64 (BGR, 0..255, as the Caffe
-data layer): the crop rule of `mobilenet.crops` applied to the face's box, composed with
-the training augmentation (SPEC D.3). Landmarks are (y, x) crop pixels. Only the warp and
-its matrix are made face by face; the rest runs on the batch (the per-face ops of a
-tf.data map cost as much CPU as a fifth of the network's step).
+Every training crop is one bilinear warp of the record's image to 64x64 (BGR, 0..255, as
+the Caffe data layer): the crop rule of `mobilenet.crops` applied to the face's box,
+composed with the training augmentation (SPEC D.3). Landmarks are (y, x) crop pixels.
+The faces are held in memory as uint8 and cropped in numpy with OpenCV (`opencv_crop`,
+the LiteRT aligner's own crop: uint8, coordinates to 1/32 px), one batch at a time; the
+rest runs on the batch in TensorFlow. (A tf.data map face by face cost the input pipeline
+about 25 ms of CPU a batch in op dispatch alone, a sixth of the network's step.)
 
 * training: the box (the 300-W detector box of the record, or for stage 2 the box of the
   stage-1 prediction) jittered by a random shift, scale and rotation about the crop
   centre; a flip with the shared 68-point permutation; the original's online pad-ratio
   step (pad ~ U{-9..9}; pad > 0 shrinks the face into a zero border of 2 pad pixels split
   at random); the photometric augmentations of `data.photometric` (off in the original
-  recipe); Gaussian pixel noise. Seeded like the other families' pipelines.
+  recipe); Gaussian pixel noise. Reproducible from one seed (numpy's generator for the
+  order and the geometry, stateless TF draws for the pixels).
 * evaluation: each face once, its record image (zero-padded to the batch's largest) and
   box, so the cascade crops (and crops again) in its graph.
 """
@@ -19,21 +22,23 @@ tf.data map cost as much CPU as a fifth of the network's step).
 import dataclasses
 import math
 
+import numpy as np
 import tensorflow as tf
 
-from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, encode_landmarks
-from face_alignment_tf.data.geometry import apply_affine, warp_affine
+from face_alignment_tf.backbones.mobilenet_v2.crop import (
+    INPUT_SIZE,
+    crop_matrix,
+    encode_landmarks,
+    opencv_crop,
+)
+from face_alignment_tf.data.geometry import apply_affine
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
 from face_alignment_tf.data.photometric import (
     PhotometricConfig,
     gaussian_noise,
     photometric_augment,
 )
-from face_alignment_tf.data.tfrecords import (
-    byte_range_pixels,
-    face_batches,
-    seeded_training_records,
-)
+from face_alignment_tf.data.tfrecords import TrainingFaces, face_batches, training_faces
 
 PAD_RATIO = 0.15
 
@@ -57,38 +62,64 @@ def bgr_pixels(image) -> tf.Tensor:
     return image[..., ::-1] * 255.0
 
 
-def pad_matrix(pad, before) -> tf.Tensor:
-    """3x3 affine on crop pixels of zero-padding the 64x64 crop by 2 pad pixels (`before`
-    (top, left) of them before) and resizing back to 64x64 (bilinear, pixel centres kept)."""
-    pad = tf.cast(pad, tf.float32)
+def pad_matrix(pad, before) -> np.ndarray:
+    """3x3 affines [..., 3, 3] on crop pixels of zero-padding the 64x64 crop by 2 pad pixels
+    ([...]; `before` [..., 2] (top, left) of them before) and resizing back to 64x64
+    (bilinear, pixel centres kept)."""
+    pad, before = np.asarray(pad, np.float64), np.asarray(before, np.float64)
     scale = INPUT_SIZE / (INPUT_SIZE + 2 * pad)
-    offset = (tf.cast(before, tf.float32) + 0.5) * scale - 0.5
-    return tf.concat([tf.concat([tf.eye(2) * scale, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
+    offset = (before + 0.5) * scale[..., None] - 0.5
+    matrices = np.zeros((*pad.shape, 3, 3))
+    matrices[..., 0, 0] = matrices[..., 1, 1] = scale
+    matrices[..., :2, 2], matrices[..., 2, 2] = offset, 1.0
+    return matrices
 
 
-def augmentation_matrix(seed, config: AugmentationConfig) -> tuple[tf.Tensor, tf.Tensor]:
-    """One crop's random geometry from one draw of 8 uniforms: a shift, zoom and rotation
-    about the crop centre and the flip (x -> 63 - x), then the Caffe layer's online
-    pad-ratio step (pad = U{-I..I}, I = max(floor(64 pad_ratio), 1); for pad > 0
-    `pad_matrix` with (top, left) ~ U{0..2 pad} each; else unchanged). Returns (3x3 on
-    crop pixels, flipped)."""
-    draw = tf.random.stateless_uniform([8], seed)
-    angle = (2 * draw[0] - 1) * (config.max_rotation_degrees * math.pi / 180)
-    scale = 1 + (2 * draw[1] - 1) * config.max_scale
-    shift = (2 * draw[2:4] - 1) * (config.max_shift * INPUT_SIZE)
-    flipped = draw[4] < config.flip_probability
-    cos, sin = tf.cos(angle) * scale, tf.sin(angle) * scale
-    mirror = tf.where(flipped, -1.0, 1.0)  # the flip negates the x row
-    linear = tf.stack([[cos, -sin], [mirror * sin, mirror * cos]])
-    centre = tf.fill([2], (INPUT_SIZE - 1) / 2)
-    offset = centre - tf.linalg.matvec(linear, centre) + shift
-    jitter = tf.concat([tf.concat([linear, offset[:, None]], 1), [[0.0, 0.0, 1.0]]], 0)
-    if config.pad_ratio <= 0:
-        return jitter, flipped
-    interval = max(int(INPUT_SIZE * config.pad_ratio), 1)
-    pad = tf.maximum(tf.floor(draw[5] * (2 * interval + 1)) - interval, 0.0)
-    before = tf.floor(draw[6:8] * (2 * pad + 1))
-    return pad_matrix(pad, before) @ jitter, flipped
+def augmentation_matrices(
+    draws: np.ndarray, config: AugmentationConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each crop's random geometry from its 8 uniforms in [0, 1) (`draws` [B, 8]): a shift,
+    zoom and rotation about the crop centre and the flip (x -> 63 - x), then the Caffe
+    layer's online pad-ratio step (pad = U{-I..I}, I = max(floor(64 pad_ratio), 1); for
+    pad > 0 `pad_matrix` with (top, left) ~ U{0..2 pad} each; else unchanged). Returns
+    (3x3 on crop pixels [B, 3, 3], flipped [B])."""
+    angle = (2 * draws[:, 0] - 1) * math.radians(config.max_rotation_degrees)
+    scale = 1 + (2 * draws[:, 1] - 1) * config.max_scale
+    shift = (2 * draws[:, 2:4] - 1) * (config.max_shift * INPUT_SIZE)
+    flipped = draws[:, 4] < config.flip_probability
+    cos, sin = np.cos(angle) * scale, np.sin(angle) * scale
+    mirror = np.where(flipped, -1.0, 1.0)  # the flip negates the x row
+    linear = np.stack([np.stack([cos, -sin], -1), np.stack([mirror * sin, mirror * cos], -1)], 1)
+    centre = np.full(2, (INPUT_SIZE - 1) / 2)
+    matrices = np.zeros((len(draws), 3, 3))
+    matrices[:, :2, :2], matrices[:, 2, 2] = linear, 1.0
+    matrices[:, :2, 2] = centre - linear @ centre + shift
+    if config.pad_ratio > 0:
+        interval = max(int(INPUT_SIZE * config.pad_ratio), 1)
+        pad = np.maximum(np.floor(draws[:, 5] * (2 * interval + 1)) - interval, 0.0)
+        before = np.floor(draws[:, 6:8] * (2 * pad[:, None] + 1))
+        matrices = pad_matrix(pad, before) @ matrices
+    return matrices, flipped
+
+
+def crop_batches(faces: TrainingFaces, crops: np.ndarray, batch_size: int, seed: int,
+                 config: AugmentationConfig):  # fmt: skip
+    """Endless batches of the faces in a new random order every epoch: uint8 crops
+    [B, 64, 64, 3] RGB (`opencv_crop` of each face by its crop matrix `crops` [N, 3, 3]
+    jittered), the matrices [B, 3, 3], flipped [B], the faces' landmarks [B, 68, 2] and a
+    seed [2] for the batch's photometric draws; reproducible from `seed`."""
+    rng = np.random.default_rng(seed % 2**64)  # any integer, negative ones too
+    order = np.zeros(0, np.int64)
+    while True:
+        while len(order) < batch_size:
+            order = np.concatenate([order, rng.permutation(len(faces.images))])
+        rows, order = order[:batch_size], order[batch_size:]
+        jitter, flipped = augmentation_matrices(rng.random((batch_size, 8)), config)
+        matrices = jitter @ crops[rows]
+        images = np.stack([opencv_crop(faces.images[row], matrix)
+                           for row, matrix in zip(rows, matrices, strict=True)])  # fmt: skip
+        yield (images, matrices.astype(np.float32), flipped, faces.landmarks[rows],
+               rng.integers(0, 2**31, 2))  # fmt: skip
 
 
 def training_dataset(
@@ -102,48 +133,42 @@ def training_dataset(
     keep=None,
 ) -> tf.data.Dataset:
     """Endless batches {'image' [B, 64, 64, 3] BGR 0..255, 'landmarks' [B, 68, 2] (y, x)
-    crop pixels, 'targets' [B, 136]}. Each crop is `crop(region)` ([k, 2] (y, x) -> image
-    -> crop 3x3), jittered: the region is the record's box, or with `regions` (path -> row
-    of `region_values` [N, k, 2]) the face's row (stage 2: stage 1's predicted points);
-    `keep(face)` selects faces (default all)."""
+    crop pixels, 'targets' [B, 136]}. Each crop is `crop(region, xp=np)` ([..., k, 2] (y, x) ->
+    image -> crop 3x3, numpy), jittered: the region is the record's box, or with `regions`
+    (path -> row of `region_values` [N, k, 2]) the face's row (stage 2: stage 1's predicted
+    points); `keep(face)` selects faces (default all)."""
+    faces = training_faces(directory, keep)
+    if regions is None:
+        crops = crop(faces.boxes, xp=np)
+    else:
+        rows = regions.lookup(tf.constant(faces.paths)).numpy()
+        crops = crop(np.asarray(region_values)[rows], xp=np)
+    crops = np.asarray(crops, np.float64)
+    size = [batch_size, INPUT_SIZE, INPUT_SIZE, 3]
+    signature = (
+        tf.TensorSpec(size, tf.uint8), tf.TensorSpec([batch_size, 3, 3], tf.float32),
+        tf.TensorSpec([batch_size], tf.bool), tf.TensorSpec([batch_size, 68, 2], tf.float32),
+        tf.TensorSpec([2], tf.int64),
+    )  # fmt: skip
 
-    # Stage 2's crops of its fixed regions, once for all faces.
-    crops = None if regions is None else crop(region_values)
-
-    def crop_face(face, example_seed):  # what needs the face's own image, one face at a time
-        seeds = tf.random.experimental.stateless_split(example_seed, num=2)
-        jitter, flipped = augmentation_matrix(seeds[0], config)
-        if crops is None:
-            matrix = jitter @ crop(face["box"])
-        else:
-            matrix = jitter @ tf.gather(crops, regions.lookup(face["path"]))
-        return {
-            "image": warp_affine(face["image"], matrix, [INPUT_SIZE, INPUT_SIZE]),  # RGB 0..255
-            "matrix": matrix,
-            "flipped": flipped,
-            "landmarks": face["landmarks"],
-            "seed": seeds[1],
-        }
-
-    def augment(crops):  # the rest on the whole batch
-        seeds = tf.random.experimental.stateless_split(crops["seed"][0], num=2)
-        images = photometric_augment(crops["image"], seeds[0], config.photometric)[..., ::-1]
-        images += gaussian_noise(tf.shape(images), seeds[1], config.noise_stddev)
-        landmarks = apply_affine(crops["matrix"], crops["landmarks"])
+    def augment(images, matrices, flipped, landmarks, seed):
+        seeds = tf.random.experimental.stateless_split(seed, num=2)
+        images = photometric_augment(tf.cast(images, tf.float32), seeds[0], config.photometric)
+        images = images[..., ::-1] + gaussian_noise(size, seeds[1], config.noise_stddev)  # BGR
+        landmarks = apply_affine(matrices, landmarks)
         mirrored = tf.gather(landmarks, MIRROR_PERMUTATION_68, axis=1)
-        landmarks = tf.where(crops["flipped"][:, None, None], mirrored, landmarks)
+        landmarks = tf.where(flipped[:, None, None], mirrored, landmarks)
         return {
-            "image": tf.ensure_shape(
-                tf.clip_by_value(images, 0, 255), [batch_size, INPUT_SIZE, INPUT_SIZE, 3]
-            ),  # BGR
+            "image": tf.clip_by_value(images, 0, 255),
             "landmarks": landmarks,
             "targets": encode_landmarks(landmarks),
         }
 
     return (
-        seeded_training_records(directory, seed, keep, byte_range_pixels)
-        .map(crop_face, num_parallel_calls=tf.data.AUTOTUNE)
-        .batch(batch_size, drop_remainder=True)
+        tf.data.Dataset.from_generator(
+            lambda: crop_batches(faces, crops, batch_size, seed, config),
+            output_signature=signature,
+        )
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
