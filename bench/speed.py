@@ -13,6 +13,9 @@
   original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
   --train_datasets for a few steps; examples/s from their TensorBoard logs, the
   first logged window (tracing) left out.
+* A family's training step with its input pipeline against the same step on a batch held
+  in memory (bench/train_step_rate.py; --step_rate_family with --step_rate_settings, by
+  default the shipped model's family and recipe).
 * MDM's batch-1 latency against its weight-read floor (bench/mdm_latency.py).
 * The patch-op table of bench/patches.py.
 
@@ -46,6 +49,11 @@ def define_flags() -> None:
     flags.DEFINE_string("train_datasets", None, "Training globs for the throughput runs "
                         "(none: skip them).")  # fmt: skip
     flags.DEFINE_boolean("patches", True, "Include the patch-op table.")
+    flags.DEFINE_string("step_rate_family", "mobilenet", "The family whose trainer is timed "
+                        "against its network alone (empty: skip).")  # fmt: skip
+    flags.DEFINE_list("step_rate_settings", ["loss=wing", "photometric=photos",
+                      "max_rotation_degrees=60", "max_shift=0.2", "max_scale=0.25"],
+                      "Its training settings (the shipped model's stage-1 recipe).")  # fmt: skip
     flags.DEFINE_boolean("mdm_latency", True, "Include MDM's batch-1 latency against its "
                          "weight-read floor.")  # fmt: skip
 
@@ -177,6 +185,13 @@ def speed_report(work: Path) -> str:
                 f"| {rate['steps']} | {rate['examples_per_sec']:.2f} "
                 f"| {rate['seconds_per_step']:.2f} |"
             )
+    if FLAGS.train_datasets and FLAGS.step_rate_family:
+        lines += ["", "### The trainer against its network alone (bench/train_step_rate.py)",
+                  "", run([sys.executable, "-m", "bench.train_step_rate",
+                           f"--family={FLAGS.step_rate_family}",
+                           f"--datasets={FLAGS.train_datasets}",
+                           f"--settings={','.join(FLAGS.step_rate_settings)}",
+                           "--steps=80"]).strip()]  # fmt: skip
     if FLAGS.mdm_latency:
         lines += ["", "### MDM at batch 1 against its weight-read floor (bench/mdm_latency.py)",
                   "", run([sys.executable, "-m", "bench.mdm_latency",
