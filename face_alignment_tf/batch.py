@@ -2,14 +2,17 @@
 
 Each image's outputs (`face_alignment_tf.inputs`) are written whole by the process that
 aligned it, so N workers write exactly what one would (the images are independent and
-each process's pipeline is deterministic). Workers are spawned processes, each with its
-own `FaceAligner`; the parent only hands out paths and reports progress. Images whose
-outputs exist are skipped unless `overwrite` (a stopped run resumes where it was).
+each process's pipeline is deterministic). With N workers the parent is one of them and
+N - 1 are spawned processes (TensorFlow and LiteRT do not survive a fork), each with its
+own `FaceAligner`; every worker claims the next image from a shared counter, so the parent
+starts at once and the others join as they come up. Images whose outputs exist are
+skipped unless `overwrite` (a stopped run resumes where it was).
 """
 
 import dataclasses
 import multiprocessing
 import os
+import queue
 from pathlib import Path
 
 import numpy as np
@@ -132,36 +135,62 @@ class ImageWorker:
                     Path(f"{target}{drawing}") if settings.draw else None)  # fmt: skip
 
 
-_worker: ImageWorker | None = None
+def _claimed(next_task) -> int:
+    """The index of the next image nobody has taken (the shared counter, incremented)."""
+    with next_task.get_lock():
+        index = next_task.value
+        next_task.value += 1
+    return index
 
 
-def _start_worker(settings: PredictSettings) -> None:
-    global _worker
-    _worker = ImageWorker(settings)
-
-
-def _work(task: tuple[int, Path, Path]) -> tuple[int, str | None]:
-    return _worker(task)
+def _serve(settings: PredictSettings, tasks: list, next_task, results) -> None:
+    """A spawned worker: aligns claimed images until none is left, each result queued."""
+    worker = ImageWorker(settings)
+    while (index := _claimed(next_task)) < len(tasks):
+        results.put(worker(tasks[index]))
 
 
 def run_predictions(
     images: list[tuple[Path, Path]], settings: PredictSettings, workers: int = 1
 ) -> list[str]:
-    """Aligns every (image path, output name) with `workers` processes; returns the
-    failures' lines in the images' order."""
+    """Aligns every (image path, output name) with `workers` processes (the parent and
+    workers - 1 spawned ones); returns the failures' lines in the images' order."""
     tasks = [(index, path, name) for index, (path, name) in enumerate(images)]
     failures: dict[int, str] = {}
     progress = Progress(len(tasks))
+
+    def record(result: tuple[int, str | None]) -> None:
+        index, failure = result
+        failures.update({index: failure} if failure else {})
+        progress.update()
+
     if workers == 1:
-        results = map(ImageWorker(settings), tasks)
-        for index, failure in results:
-            failures.update({index: failure} if failure else {})
-            progress.update()
+        worker = ImageWorker(settings)
+        for task in tasks:
+            record(worker(task))
     else:
-        context = multiprocessing.get_context("spawn")  # TensorFlow does not survive fork
-        with context.Pool(workers, _start_worker, (settings,)) as pool:
-            for index, failure in pool.imap_unordered(_work, tasks):
-                failures.update({index: failure} if failure else {})
-                progress.update()
+        context = multiprocessing.get_context("spawn")
+        next_task, results = context.Value("q", 0), context.Queue()
+        helpers = [context.Process(target=_serve, args=(settings, tasks, next_task, results),
+                                   daemon=True) for _ in range(workers - 1)]  # fmt: skip
+        for helper in helpers:
+            helper.start()
+        done, worker = 0, ImageWorker(settings)
+        while (index := _claimed(next_task)) < len(tasks):
+            record(worker(tasks[index]))
+            done += 1
+            while not results.empty():
+                record(results.get())
+                done += 1
+        while done < len(tasks):
+            try:
+                record(results.get(timeout=1))
+                done += 1
+            except queue.Empty:
+                if not any(helper.is_alive() for helper in helpers) and results.empty():
+                    codes = [helper.exitcode for helper in helpers]
+                    raise RuntimeError(f"a worker process stopped (exit codes {codes})") from None
+        for helper in helpers:
+            helper.join()
     progress.close()
     return [failures[index] for index in sorted(failures)]
