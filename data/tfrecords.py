@@ -122,11 +122,6 @@ def shard_paths(directory: str | Path) -> list[str]:
     return [str(Path(directory) / name) for name in read_metadata(directory)["shards"]]
 
 
-def byte_range_pixels(face: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
-    """A decoded face with its image as float32 0..255 (one cast, no scaling)."""
-    return {**face, "image": tf.cast(face["image"], tf.float32)}
-
-
 def training_metadata(directory: str | Path) -> dict:
     """`read_metadata` of a training set (an evaluation set is refused)."""
     metadata = read_metadata(directory)
@@ -170,8 +165,8 @@ def seeded_training_records(
     directory: str, seed: int, keep=None, prepare=unit_pixels
 ) -> tf.data.Dataset:
     """Endless (face, per-example stateless seed [2]) pairs; faces as `parse_face` gives them
-    (only those for which `keep(face)` is true, when given), or as `prepare` (e.g.
-    `byte_range_pixels`) makes them of the decoded uint8 face.
+    (only those for which `keep(face)` is true, when given), or as `prepare` makes them of
+    the decoded uint8 face.
 
     The faces are decoded once and cached in memory (uint8 images: the PNG decode would
     otherwise cost as much as a small network's step) and reshuffled every epoch; the seeds

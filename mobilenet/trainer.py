@@ -134,11 +134,9 @@ def decayed(variable) -> bool:
     return not variable.path.endswith("conv1/bias")
 
 
-def stage1_points(
-    stage1: MobileNetV2Regressor, records: Path
-) -> tuple[tf.lookup.StaticHashTable, tf.Tensor]:
-    """(path -> row, points [N, 68, 2] (y, x)): stage 1's prediction from each training
-    face's record box."""
+def stage1_points(stage1: MobileNetV2Regressor, records: Path) -> dict[str, np.ndarray]:
+    """path -> points [68, 2] (y, x): stage 1's prediction from each training face's record
+    box."""
     predict = tf.function(
         lambda images, boxes: landmarks_in_images(stage1, images, crop_matrix(boxes)),
         reduce_retracing=True,
@@ -147,10 +145,7 @@ def stage1_points(
     for batch in evaluation_dataset(str(records), 64):
         paths += [path.decode() for path in batch["path"].numpy()]
         points.append(predict(batch["image"], batch["box"]).numpy())
-    table = tf.lookup.StaticHashTable(
-        tf.lookup.KeyValueTensorInitializer(tf.constant(paths), tf.range(len(paths))), -1
-    )
-    return table, tf.constant(np.concatenate(points), tf.float32)
+    return dict(zip(paths, np.concatenate(points), strict=True))
 
 
 def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
@@ -175,14 +170,14 @@ def training_parts(
     family: ModelFamily, config: MobilenetTrainingConfig, records: Path, replicas: int
 ) -> TrainingParts:
     model = family.build_model({"stages": config.stage, "stage2_crop": config.stage2_crop})
-    regions = region_values = None
+    regions = None
     if config.stage == 2:
         stage1 = TrainedModel(config.stage1_dir, family).restore()
         copy_weights(stage1.model.stage_1, model.stage_1)
         model.stage_1.trainable = False
         if config.stage2_init == "stage1":  # a resumed run then restores its own weights
             copy_weights(model.stage_1, model.stage_2)
-        regions, region_values = stage1_points(model.stage_1, records)
+        regions = stage1_points(model.stage_1, records)
         logging.info("stage 2 on %s crops of %s's predictions", config.stage2_crop,
                      stage1.checkpoint_path)  # fmt: skip
     network = model.stage(config.stage)
@@ -225,7 +220,7 @@ def training_parts(
         # A resumed run continues with a new stream of samples rather than replaying the first.
         return training_dataset(
             str(records), config.batch_size * replicas, config.seed * 1_000_003 + first_step,
-            config.augmentation, regions, region_values, crop,
+            config.augmentation, regions, crop,
         )  # fmt: skip
 
     recalibration = None  # its own stream, made at the first checkpoint

@@ -116,10 +116,10 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
             dataclasses.replace(config, init_from=stage1_config.train_dir), records, metadata, 1
         )
     # Stage 2's crops come from stage 1 alone, also when --stage1_dir holds a cascade.
-    rows, points = stage1_points(cascade.model.stage_1, records)
+    points = stage1_points(cascade.model.stage_1, records)
     for batch in evaluation_dataset(str(records), 4):
         np.testing.assert_allclose(
-            tf.gather(points, rows.lookup(batch["path"])),
+            np.stack([points[path.decode()] for path in batch["path"].numpy()]),
             stage1.model(batch["image"], batch["box"]), atol=1e-3,
         )  # fmt: skip
     settings = EvaluatorSettings(checkpoint_dir=config.train_dir, eval_dir=str(tmp_path / "eval"),

@@ -134,12 +134,9 @@ def test_stage_2_crops_follow_the_region_table(records):
         regions.append(
             (points - points.mean(0)) @ rotation.T + points.mean(0) + rng.normal(0, 3, 2)
         )
-    table = tf.lookup.StaticHashTable(
-        tf.lookup.KeyValueTensorInitializer(tf.constant(paths), tf.range(len(paths))), -1
-    )
-    values = tf.constant(np.stack(regions), tf.float32)
+    table = {path: region.astype(np.float32) for path, region in zip(paths, regions, strict=True)}
     batch = next(iter(training_dataset(
-        str(directory), 3, seed=4, config=STILL, regions=table, region_values=values,
+        str(directory), 3, seed=4, config=STILL, regions=table,
         crop=lambda points, xp: stage2_crop_matrix(points, "aligned", xp=xp),
     )))  # fmt: skip
     for image, landmarks in zip(batch["image"].numpy(), batch["landmarks"].numpy(), strict=True):

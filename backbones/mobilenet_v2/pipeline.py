@@ -21,6 +21,7 @@ about 25 ms of CPU a batch in op dispatch alone, a sixth of the network's step.)
 
 import dataclasses
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import tensorflow as tf
@@ -127,23 +128,18 @@ def training_dataset(
     batch_size: int = 64,
     seed: int = 0,
     config: AugmentationConfig = AugmentationConfig(),
-    regions: tf.lookup.StaticHashTable | None = None,
-    region_values: tf.Tensor | None = None,
+    regions: Mapping[str, np.ndarray] | None = None,
     crop=crop_matrix,
     keep=None,
 ) -> tf.data.Dataset:
     """Endless batches {'image' [B, 64, 64, 3] BGR 0..255, 'landmarks' [B, 68, 2] (y, x)
     crop pixels, 'targets' [B, 136]}. Each crop is `crop(region, xp=np)` ([..., k, 2] (y, x) ->
     image -> crop 3x3, numpy), jittered: the region is the record's box, or with `regions`
-    (path -> row of `region_values` [N, k, 2]) the face's row (stage 2: stage 1's predicted
-    points); `keep(face)` selects faces (default all)."""
+    (path -> [k, 2]) the face's (stage 2: stage 1's predicted points); `keep(face)` selects
+    faces (default all)."""
     faces = training_faces(directory, keep)
-    if regions is None:
-        crops = crop(faces.boxes, xp=np)
-    else:
-        rows = regions.lookup(tf.constant(faces.paths)).numpy()
-        crops = crop(np.asarray(region_values)[rows], xp=np)
-    crops = np.asarray(crops, np.float64)
+    region = faces.boxes if regions is None else np.stack([regions[p] for p in faces.paths])
+    crops = np.asarray(crop(region, xp=np), np.float64)
     size = [batch_size, INPUT_SIZE, INPUT_SIZE, 3]
     signature = (
         tf.TensorSpec(size, tf.uint8), tf.TensorSpec([batch_size, 3, 3], tf.float32),
