@@ -26,7 +26,7 @@ $(OP_LIBRARY): custom_ops/extract_patches.cc custom_ops/extract_patches_gpu.cu.c
 build: $(OP_LIBRARY)
 
 test: build
-	REQUIRE_COMPILED_OP=1 $(PY) -m pytest -q tests
+	REQUIRE_COMPILED_OP=1 $(PY) -m pytest -q -n 2 --dist loadfile tests
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
@@ -88,6 +88,7 @@ bench: build $(BENCH_INSTALLED)
 	$(PY) -m bench.start_time --photo='$(BENCH_DATA)/helen/testset/2968560214_1.jpg'
 	$(PY) -m bench.workers --datasets='$(BENCH_DATA)/helen/testset/*.jpg' --photos=300
 	$(PY) -m bench.exports --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg'
+	$(PY) -m bench.cascade_passes --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg'
 
 clean:
 	rm -rf build $(OP_LIBRARY) *.egg-info

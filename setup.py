@@ -83,7 +83,7 @@ setup(
     entry_points={"console_scripts": ["face-align=face_alignment_tf.cli:main"]},
     install_requires=[tensorflow_requirement(), *requirements()],
     extras_require={
-        "dev": ["pytest>=8", "ruff>=0.6", *ONNX, "onnxruntime==1.32.0"],
+        "dev": ["pytest>=8", "pytest-xdist==3.8.0", "ruff>=0.6", *ONNX, "onnxruntime==1.32.0"],
         # ONNX export (face-align export --format=onnx).
         "onnx": ONNX,
         # The peer in bench/: dlib's 68-point regression-tree predictor and its model file,
