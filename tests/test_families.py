@@ -7,7 +7,6 @@ to it.
 import json
 from pathlib import Path
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -18,6 +17,7 @@ from face_alignment_tf.drivers.evaluate import run_evaluator
 from face_alignment_tf.evaluation.checkpoint_watcher import step_results
 from face_alignment_tf.evaluation.settings import EvaluatorSettings
 from face_alignment_tf.families import family_names, get_family, open_trained_model
+from face_alignment_tf.training.checkpoint_averaging import checkpointed_variables
 
 FAMILIES = family_names()
 
@@ -31,16 +31,6 @@ def test_the_registry_lists_every_family_once():
         assert (Path(__file__).parents[1] / family.eval_script).is_file()
     with pytest.raises(ValueError, match="unknown model family 'nope'; registered: mdm"):
         get_family("nope")
-
-
-def checkpointed_variables(checkpoint: tf.train.Checkpoint) -> list[tf.Variable]:
-    """Every variable a checkpoint object saves, in its dependency order."""
-    variables = [
-        node for node in tf.train.TrackableView(checkpoint).descendants()
-        if isinstance(node, (keras.Variable, tf.Variable))
-    ]  # fmt: skip
-    assert variables
-    return variables
 
 
 @pytest.mark.parametrize("name", FAMILIES)
