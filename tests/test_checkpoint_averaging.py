@@ -1,4 +1,4 @@
-"""training.checkpoint_averaging: the mean of the chosen checkpoints, variable by variable
+"""face_alignment_tf.checkpoint_averaging: the mean of the chosen checkpoints, variable by variable
 (numpy reference), in a train_dir that loads as any other."""
 
 import json
@@ -10,9 +10,9 @@ import tensorflow as tf
 from face_alignment_tf.artifacts.checkpoints import checkpoint_path
 from face_alignment_tf.artifacts.model_file import write_model_file
 from face_alignment_tf.artifacts.model_weights import model_weights
+from face_alignment_tf.checkpoint_averaging import average_checkpoints
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.families import get_family, load_trained_model
-from face_alignment_tf.training.checkpoint_averaging import average_checkpoints
 from tests.conftest import template_shape
 
 CONFIG = {"stages": 1, "num_landmarks": 68, "stage2_crop": "box"}

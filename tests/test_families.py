@@ -12,12 +12,12 @@ import pytest
 import tensorflow as tf
 
 from face_alignment_tf.artifacts.model_file import read_model_file
+from face_alignment_tf.checkpoint_averaging import checkpointed_variables
 from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.drivers.evaluate import run_evaluator
 from face_alignment_tf.evaluation.checkpoint_watcher import step_results
 from face_alignment_tf.evaluation.settings import EvaluatorSettings
 from face_alignment_tf.families import family_names, get_family, open_trained_model
-from face_alignment_tf.training.checkpoint_averaging import checkpointed_variables
 
 FAMILIES = family_names()
 

@@ -2,7 +2,7 @@
 2018, on the checkpoints a run saved): a run on a plateau hovers around a better point
 than any one of its checkpoints.
 
-    python -m face_alignment_tf.training.checkpoint_averaging --train_dir=runs/mn2-s2 \
+    python -m face_alignment_tf.checkpoint_averaging --train_dir=runs/mn2-s2 \
         --first_step=20000 --output_dir=runs/mn2-s2-average
 
 Every floating-point variable the family checkpoints (weights, batch-norm statistics, extra
@@ -23,6 +23,7 @@ from face_alignment_tf.artifacts.checkpoints import checkpoint_path, indexed_ste
 from face_alignment_tf.artifacts.model_file import MODEL_FILE
 from face_alignment_tf.calibration import CALIBRATION_FILE
 from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.families.registry import open_trained_model
 
 
 def checkpointed_variables(checkpoint: tf.train.Checkpoint) -> list[tf.Variable]:
@@ -36,8 +37,6 @@ def checkpointed_variables(checkpoint: tf.train.Checkpoint) -> list[tf.Variable]
 def average_checkpoints(train_dir: str | Path, first_step: int, output_dir: str | Path) -> str:
     """Writes the average of train_dir's checkpoints from `first_step` on into output_dir
     (which must not exist yet); returns the new checkpoint's prefix."""
-    from face_alignment_tf.families.registry import open_trained_model
-
     train_dir, output_dir = Path(train_dir), Path(output_dir)
     steps = sorted(step for step in indexed_steps(train_dir) if step >= first_step)
     if not steps:
