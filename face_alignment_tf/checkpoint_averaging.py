@@ -12,7 +12,6 @@ other variables keep the newest checkpoint's values. The result is a train_dir o
 every evaluator, benchmark, aligner and `face_alignment_tf.pretrained` loads as any other.
 """
 
-import shutil
 from pathlib import Path
 
 import keras
@@ -20,10 +19,9 @@ import numpy as np
 import tensorflow as tf
 
 from face_alignment_tf.artifacts.checkpoints import checkpoint_path, indexed_steps
-from face_alignment_tf.artifacts.model_file import MODEL_FILE
-from face_alignment_tf.calibration import CALIBRATION_FILE
-from face_alignment_tf.data.errors import DataError
+from face_alignment_tf.data.errors import DataError, exit_on_data_error
 from face_alignment_tf.families.registry import open_trained_model
+from face_alignment_tf.pretrained import save_model_dir
 
 
 def checkpointed_variables(checkpoint: tf.train.Checkpoint) -> list[tf.Variable]:
@@ -56,17 +54,11 @@ def average_checkpoints(train_dir: str | Path, first_step: int, output_dir: str 
         if dtype.is_floating:
             variable.assign((total / len(steps)).astype(dtype.as_numpy_dtype))
     output_dir.mkdir(parents=True)
-    for name in (MODEL_FILE, CALIBRATION_FILE):
-        if (train_dir / name).is_file():
-            shutil.copyfile(train_dir / name, output_dir / name)
-    manager = tf.train.CheckpointManager(checkpoint, output_dir, max_to_keep=1)
-    return manager.save(checkpoint_number=steps[-1])
+    return save_model_dir(checkpoint, train_dir, output_dir, steps[-1])
 
 
 if __name__ == "__main__":
     from absl import app, flags
-
-    from face_alignment_tf.data.errors import exit_on_data_error
 
     flags.DEFINE_string("train_dir", None, "The run whose checkpoints to average.", required=True)
     flags.DEFINE_integer("first_step", 0, "Average the checkpoints of this step and later.")

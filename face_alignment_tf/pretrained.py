@@ -15,6 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
+from face_alignment_tf.artifacts.model_file import MODEL_FILE
 from face_alignment_tf.calibration import CALIBRATION_FILE
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -60,12 +61,23 @@ def load_pretrained(name: str):
     return load_trained_model(folder, str(folder / manifest["checkpoint"]), manifest["family"])
 
 
+def save_model_dir(checkpoint, train_dir: str | Path, folder: Path, step: int) -> str:
+    """Saves `checkpoint` (a family's checkpoint object) as folder/ckpt-<step> beside copies
+    of train_dir's model.json and, when it has one, its calibration.json; returns the
+    checkpoint's prefix. `folder` is then a train_dir any family loader reads."""
+    import tensorflow as tf
+
+    prefix = tf.train.CheckpointManager(checkpoint, folder, 1).save(checkpoint_number=step)
+    shutil.copyfile(Path(train_dir) / MODEL_FILE, folder / MODEL_FILE)
+    if (Path(train_dir) / CALIBRATION_FILE).is_file():  # the detectors' box calibrations
+        shutil.copyfile(Path(train_dir) / CALIBRATION_FILE, folder / CALIBRATION_FILE)
+    return prefix
+
+
 def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
     """Writes models/<name> from train_dir's latest checkpoint: model.json, the inference
     checkpoint (weights and extra state, no optimiser), the family's runtimes converted
     beside it, and MANIFEST.json with `manifest` and every file's sha256."""
-    import tensorflow as tf
-
     from face_alignment_tf.families.registry import load_trained_model
 
     trained = load_trained_model(train_dir)
@@ -74,11 +86,8 @@ def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     step = int(Path(trained.checkpoint_path).name.rsplit("-", 1)[1])
-    manager = tf.train.CheckpointManager(trained.family.checkpoint(trained.model), folder, 1)
-    checkpoint_name = Path(manager.save(checkpoint_number=step)).name
-    shutil.copyfile(Path(train_dir) / "model.json", folder / "model.json")
-    if (Path(train_dir) / CALIBRATION_FILE).is_file():  # the detectors' box calibrations
-        shutil.copyfile(Path(train_dir) / CALIBRATION_FILE, folder / CALIBRATION_FILE)
+    checkpoint = trained.family.checkpoint(trained.model)
+    checkpoint_name = Path(save_model_dir(checkpoint, train_dir, folder, step)).name
     trained.family.write_runtimes(trained.model, str(folder / checkpoint_name))
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     content = {

@@ -66,6 +66,7 @@ def test_a_checkpoint_restores_every_weight_into_a_fresh_model(smoke_run, name, 
     model_config = open_trained_model(config.train_dir).description["config"]
     rng = np.random.default_rng(0)
     source = family.checkpoint(family.build_model(model_config))
+    assert checkpointed_variables(source)
     for variable in checkpointed_variables(source):
         variable.assign(rng.normal(size=variable.shape).astype(variable.numpy().dtype))
     path = source.save(str(tmp_path / "ckpt"))
