@@ -17,7 +17,10 @@ import tensorflow as tf
 
 # skimage / ITU-R 601 luma weights (R, G, B).
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
-OCCLUSION_FILLS = 3  # flat grey, a texture cut from the same image elsewhere, noise
+# What an occluding rectangle is filled with: flat grey, the same image shifted (its own
+# texture), another image of the batch shifted (another face's parts, like bench.robustness's
+# texture cut from another photo), uniform noise.
+OCCLUSION_FILLS = ("grey", "shifted", "other", "noise")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,8 +39,16 @@ class PhotometricConfig:
     min_downscale_fraction: float = 0.2  # down to U(this, 0.75) of the side, then back up
     occlusion_probability: float = 0.0
     max_occlusion_area: float = 0.4  # rectangle of U(0.05, this) of the image area
+    occlusion_fills: tuple[str, ...] = ("grey", "shifted", "noise")  # drawn uniformly
     jpeg_probability: float = 0.0
     min_jpeg_quality: int = 10  # quality U{this..90}
+
+    def __post_init__(self):
+        unknown = set(self.occlusion_fills) - set(OCCLUSION_FILLS)
+        if unknown or not self.occlusion_fills:
+            raise ValueError(
+                f"occlusion_fills must be some of {OCCLUSION_FILLS}, got {self.occlusion_fills}"
+            )
 
     @property
     def active(self) -> bool:
@@ -59,7 +70,19 @@ PHOTO_AUGMENTATION = PhotometricConfig(
     occlusion_probability=0.25,
     jpeg_probability=0.15,
 )
-PRESETS = {"none": PhotometricConfig(), "photos": PHOTO_AUGMENTATION}
+# The photo recipe with occluders like real ones more often and larger: hands, hair, other
+# faces (bench.robustness's occlusion rows, 40 % of the box with a texture the hardest).
+OCCLUDED_PHOTO_AUGMENTATION = dataclasses.replace(
+    PHOTO_AUGMENTATION,
+    occlusion_probability=0.4,
+    max_occlusion_area=0.5,
+    occlusion_fills=("grey", "shifted", "other"),
+)
+PRESETS = {
+    "none": PhotometricConfig(),
+    "photos": PHOTO_AUGMENTATION,
+    "photos_occluded": OCCLUDED_PHOTO_AUGMENTATION,
+}
 
 
 def _uniform(seed, shape, low=0.0, high=1.0) -> tf.Tensor:
@@ -138,10 +161,13 @@ def downscale(image, fraction) -> tf.Tensor:
     return tf.image.resize(reduced, size, method="bilinear")
 
 
-def occlude(images, seed, max_area: float) -> tf.Tensor:
-    """In each image a rectangle of U(0.05, max_area) of the area (aspect U(1/2, 2) in
-    log), placed uniformly inside it, filled with flat grey, a shifted copy of the image,
-    or uniform noise (one of the three at random)."""
+def occlude(
+    images, seed, max_area: float, fills: tuple[str, ...] = ("grey", "shifted", "noise")
+) -> tf.Tensor:
+    """In each image [B, H, W, 3] a rectangle of U(0.05, max_area) of the area (aspect
+    U(1/2, 2) in log), placed uniformly inside it, filled with one of `fills`
+    (OCCLUSION_FILLS) at random: flat grey, the image shifted by U(0.3, 0.7) of each side
+    (cyclically), the previous image of the batch shifted so, or uniform noise."""
     seeds = tf.random.experimental.stateless_split(seed, num=7)
     shape = tf.shape(images)
     count, height, width = shape[0], tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
@@ -162,15 +188,24 @@ def occlude(images, seed, max_area: float) -> tf.Tensor:
     shift_columns = tf.cast(fraction[:, 1] * width, tf.int32)[:, None]
     source_rows = (tf.range(shape[1])[None] - shift_rows) % shape[1]  # tf.roll per image
     source_columns = (tf.range(shape[2])[None] - shift_columns) % shape[2]
-    rolled = tf.gather(images, source_rows, axis=1, batch_dims=1)
-    rolled = tf.gather(rolled, source_columns, axis=2, batch_dims=1)
+
+    def shifted(source) -> tf.Tensor:
+        rolled = tf.gather(source, source_rows, axis=1, batch_dims=1)
+        return tf.gather(rolled, source_columns, axis=2, batch_dims=1)
+
     fill_seeds = tf.random.experimental.stateless_split(seeds[5], num=2)
-    grey = _per_image(_uniform(fill_seeds[0], [count], 0.0, 255.0)) + tf.zeros_like(images)
-    noise = _uniform(fill_seeds[1], shape, 0.0, 255.0)
-    choice = _per_image(
-        tf.random.stateless_uniform([count], seeds[6], 0, OCCLUSION_FILLS, tf.int32)
-    )
-    fill = tf.where(choice == 0, grey, tf.where(choice == 1, rolled, noise))
+    makers = {
+        "grey": lambda: (
+            _per_image(_uniform(fill_seeds[0], [count], 0.0, 255.0)) + tf.zeros_like(images)
+        ),
+        "shifted": lambda: shifted(images),
+        "other": lambda: shifted(tf.roll(images, 1, axis=0)),
+        "noise": lambda: _uniform(fill_seeds[1], shape, 0.0, 255.0),
+    }
+    choice = _per_image(tf.random.stateless_uniform([count], seeds[6], 0, len(fills), tf.int32))
+    fill = makers[fills[0]]()
+    for index, name in enumerate(fills[1:], start=1):
+        fill = tf.where(choice == index, makers[name](), fill)
     return tf.where(inside, fill, images)
 
 
@@ -228,7 +263,7 @@ def photometric_augment(images, seed, config: PhotometricConfig) -> tf.Tensor:
         (config.blur_probability, lambda s, i: gaussian_blur(s, tf.gather(sigma, i))),
         (config.downscale_probability, lambda s, i: _each(downscale, s, tf.gather(fraction, i))),
         (config.occlusion_probability, lambda s, i: occlude(
-            s, seeds[9], config.max_occlusion_area
+            s, seeds[9], config.max_occlusion_area, config.occlusion_fills
         )),
         (config.jpeg_probability, lambda s, i: _each(jpeg, s, tf.gather(quality, i))),
     ]  # fmt: skip

@@ -94,8 +94,9 @@ class MobilenetTrainingConfig(RunConfig):
     )
     photometric: str = setting(
         "none",
-        "Photometric augmentation (data.photometric): none (the original's) or photos "
-        "(colour, greyscale, low light, blur, low resolution, occlusion, JPEG).",
+        "Photometric augmentation (data.photometric): none (the original's), photos "
+        "(colour, greyscale, low light, blur, low resolution, occlusion, JPEG) or "
+        "photos_occluded (photos with larger occluders, more often, some cut from other faces).",
         tuple(PRESETS),
     )
     init_from: str | None = setting(

@@ -108,6 +108,18 @@ def test_occlusion_fills_one_rectangle_of_the_drawn_area_in_each_image(image):
     assert len({np.nonzero(np.any(one != image, -1))[0].min() for one in occluded}) > 5
 
 
+def test_other_fill_cuts_the_previous_image_of_the_batch_and_unknown_fills_are_refused():
+    levels = np.arange(1, 9, dtype=np.float32) * 20  # eight flat images, each its own level
+    images = np.broadcast_to(levels[:, None, None, None], (8, 32, 32, 3)).copy()
+    occluded = occlude(images, SEED, 0.4, fills=("other",)).numpy()
+    for index, one in enumerate(occluded):
+        changed = one != images[index]
+        assert changed.any()
+        np.testing.assert_array_equal(one[changed], levels[index - 1])
+    with pytest.raises(ValueError, match="occlusion_fills"):
+        PhotometricConfig(occlusion_fills=("grey", "hands"))
+
+
 def test_augment_is_seeded_per_image_and_off_means_unchanged(image):
     images = np.stack([image] * 32)
     np.testing.assert_array_equal(photometric_augment(images, SEED, PhotometricConfig()), images)
