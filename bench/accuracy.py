@@ -28,7 +28,7 @@ import numpy as np
 from absl import app, flags
 
 from bench.dlib_peer import DlibLandmarker
-from bench.flags import define_model_flags
+from bench.flags import define_model_flags, model_label
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.data.discovery import box_candidates, discover_faces
 from face_alignment_tf.data.errors import exit_on_data_error
@@ -106,7 +106,7 @@ def trained_model_method(train_dir: str):
         records = prepare_evaluation_records(datasets, work, trained.reference_shape, bbs_dir)
         return trained.score(records, ScoreSettings(normaliser="inter_ocular"))
 
-    return f"{trained.display_name} ({Path(trained.checkpoint_path).name})", errors
+    return model_label(trained.display_name, train_dir), errors
 
 
 def subset(path: str) -> str:
@@ -160,17 +160,19 @@ def accuracy_report(work: Path) -> str:
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         curves = {}
-        for (name, errors_of), calibrations in zip(methods, method_calibrations, strict=True):
+        for index, ((name, errors_of), calibrations) in enumerate(
+            zip(methods, method_calibrations, strict=True)
+        ):
             runs = [(name, bbs_dir, initialisation)]
             if initialisation in calibrations:  # the front door's pipeline
-                calibrated = work / initialisation / f"calibrated-{len(curves)}" / "bbs"
+                calibrated = work / initialisation / f"calibrated-{index}" / "bbs"
                 write_calibrated_boxes(records, missed, Path(bbs_dir),
                                        calibrations[initialisation], calibrated)  # fmt: skip
                 runs.append((f"{name} + box calibration", str(calibrated),
                              f"{initialisation}-calibrated"))  # fmt: skip
             for label, boxes_dir, records_name in runs:
                 started = time.time()
-                errors = errors_of(datasets, boxes_dir, work / name.split(" ")[0] / records_name)
+                errors = errors_of(datasets, boxes_dir, work / f"method-{index}" / records_name)
                 lines += table_rows(label, errors, missed, time.time() - started)
                 curves[label] = np.fromiter(errors.values(), float)
         if FLAGS.ced_dir:

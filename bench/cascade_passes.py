@@ -14,12 +14,11 @@ import numpy as np
 import tensorflow as tf
 from absl import app, flags
 
-from bench.flags import define_model_flags
-from bench.robustness import faces_of, nme
+from bench.flags import define_model_flags, model_label
+from bench.robustness import faces_of, markdown_table, nme, summary_rows
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.data.images import unit_rgb_pixels
-from face_alignment_tf.evaluation.report import summarise
 from face_alignment_tf.face_aligner import DEFAULT_MODEL, FaceAligner
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade, landmarks_in_images
 from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
@@ -48,36 +47,30 @@ def pass_by_pass(cascade: MobileNetCascade, passes: int):
     return run
 
 
-def markdown_table(name: str, errors: np.ndarray) -> str:
-    """errors [faces, 1 + passes] -> one row per cascade depth."""
-    lines = [
-        f"#### {name}, given boxes ({len(errors)} faces)",
-        "",
-        "| after | mean NME % | median NME % | failure % | AUC@0.08 |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for depth in range(errors.shape[1]):
-        label = "stage 1" if depth == 0 else f"stage-2 pass {depth}"
-        s = summarise(errors[:, depth])
-        lines.append(
-            f"| {label} | {100 * s['mean_nme']:.2f} | {100 * s['median_nme']:.2f} | "
-            f"{100 * s['failure_rate_0.08']:.1f} | {s['auc_0.08']:.3f} |"
-        )
-    return "\n".join(lines)
+def depth_errors(errors: np.ndarray) -> dict[str, dict[int, float]]:
+    """errors [faces, 1 + passes] -> {cascade depth: {face index: NME}} (summary_rows' input)."""
+    return {
+        "stage 1" if depth == 0 else f"stage-2 pass {depth}": dict(enumerate(errors[:, depth]))
+        for depth in range(errors.shape[1])
+    }
 
 
 def main(argv) -> None:
     del argv
     faces = faces_of(FLAGS.datasets, FLAGS.bbs_dir)
     for model in [DEFAULT_MODEL, *FLAGS.model_dirs]:
-        trained = FaceAligner(model, detector=None).trained
+        aligner = FaceAligner(model, detector=None)
+        trained = aligner.trained
         run = pass_by_pass(trained.model, FLAGS.passes)
         errors = []
         for path, image, landmarks, box in faces:
             pixels = unit_rgb_pixels(image, path)[None]
             points = run(tf.constant(pixels), tf.constant(box[None], tf.float32)).numpy()
             errors.append([nme(each[0], landmarks) for each in points])
-        print(markdown_table(trained.display_name, np.asarray(errors)), "\n", flush=True)
+        rows = summary_rows(depth_errors(np.asarray(errors)))
+        name = model_label(trained.display_name, aligner.model_dir)
+        title = f"{name}, given boxes ({len(errors)} faces)"
+        print("\n".join(markdown_table(title, rows, first_column="after")), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import numpy as np
 from absl import app, flags
 
 from bench.dlib_peer import DlibLandmarker
-from bench.flags import define_model_flags
+from bench.flags import define_model_flags, model_label
 from bench.robustness import faces_of, nme
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.detectors import DlibHogDetector, matching_index
@@ -40,7 +40,7 @@ def define_flags() -> None:
 
 def our_pipeline(model: str, detector: str) -> tuple[str, Pipeline]:
     aligner = FaceAligner(model, detector)
-    name = f"{aligner.trained.display_name} ({Path(str(aligner.model_dir)).name}) + {detector}"
+    name = f"{model_label(aligner.trained.display_name, aligner.model_dir)} + {detector}"
 
     def run(pixels):
         faces = aligner.detect_and_align(pixels)

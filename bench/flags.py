@@ -1,6 +1,15 @@
-"""Flags every benchmark shares: which faces, which trained models, where to work."""
+"""Flags every benchmark shares: which faces, which trained models (and the name their
+rows go by), where to work."""
+
+from pathlib import Path
 
 from absl import flags
+
+
+def model_label(display_name: str, model_dir: str | Path) -> str:
+    """A trained model's name in every bench table: its family's name and its folder's
+    (two runs of one family, or a run's checkpoints of one number, stay apart)."""
+    return f"{display_name} ({Path(str(model_dir)).name})"
 
 
 def define_model_flags() -> None:

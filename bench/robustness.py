@@ -25,7 +25,7 @@ import numpy as np
 from absl import app, flags
 
 from bench.dlib_peer import DlibLandmarker
-from bench.flags import define_model_flags
+from bench.flags import define_model_flags, model_label
 from bench.perturbations import PERTURBATIONS, perturbed
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.errors import exit_on_data_error
@@ -111,7 +111,7 @@ def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[
         if folder in seen:
             continue
         seen.add(folder)
-        name = f"{aligner.trained.display_name} ({folder.name})"
+        name = model_label(aligner.trained.display_name, folder)
         variants = [(name, aligner)]
         if model in mirrored:
             variants.append((f"{name} + mirror averaging", FaceAligner(model, None, mirror=True)))
@@ -126,7 +126,7 @@ def detector_pipelines(models: list[str], detector: str) -> Detect:
     aligners = {}
     for model in models:
         aligner = FaceAligner(model, detector=detector)
-        name = f"{aligner.trained.display_name} ({Path(str(aligner.model_dir)).name})"
+        name = model_label(aligner.trained.display_name, aligner.model_dir)
         aligners.setdefault(f"{name}, {detector} calibrated", aligner)
     first = next(iter(aligners.values()))
 
@@ -166,11 +166,14 @@ def summary_rows(errors: dict[str, dict[str, float]]) -> dict[str, dict[str, flo
     return rows
 
 
-def markdown_table(title: str, rows: dict[str, dict[str, float]]) -> list[str]:
+def markdown_table(
+    title: str, rows: dict[str, dict[str, float]], first_column: str = "perturbation"
+) -> list[str]:
+    """summary_rows' rows as a Markdown table under a `title` heading, one row each."""
     lines = [
         f"#### {title}",
         "",
-        "| perturbation | faces | missed | mean NME % | median NME % | failure % | AUC@0.08 |",
+        f"| {first_column} | faces | missed | mean NME % | median NME % | failure % | AUC@0.08 |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, row in rows.items():

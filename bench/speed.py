@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from absl import app, flags
 
-from bench.flags import define_model_flags
+from bench.flags import define_model_flags, model_label
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.families import family_names, get_family
@@ -155,7 +155,7 @@ def speed_report(work: Path) -> str:
     for directory in FLAGS.model_dirs:
         name, description = read_model_file(directory)
         family = get_family(name)
-        label = f"{family.display_name(description)} ({directory})"
+        label = model_label(family.display_name(description), directory)
         for runtime in family.runtimes or (None,):  # each of the family's runtimes
             methods[f"{label}, {runtime}" if runtime else label] = (directory, runtime)
     results = [

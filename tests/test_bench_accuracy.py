@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from bench.accuracy import table_rows
+from bench.flags import model_label
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.evaluation.metrics import normalised_mean_error
 
@@ -20,6 +21,12 @@ def test_table_rows_count_missed_faces_as_failures():
     assert cells["all"][2:8] == ["3", "1", "5.33", "4.00", "33.3", "50.0"]
     assert cells["helen"][2:8] == ["1", "1", "4.00", "4.00", "0.0", "50.0"]
     assert cells["lfpw"][2:8] == ["2", "0", "6.00", "6.00", "50.0", "50.0"]
+
+
+def test_models_are_named_by_family_and_folder():
+    # Two runs of one family whose latest checkpoints share a number stay apart.
+    first, second = (model_label("MobileNetV2 cascade", f"/runs/{n}/") for n in ("a", "b"))
+    assert first == "MobileNetV2 cascade (a)" and second == "MobileNetV2 cascade (b)"
 
 
 needs_bench_extra = pytest.mark.skipif(

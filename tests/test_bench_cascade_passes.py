@@ -4,7 +4,8 @@ crops the previous pass's points."""
 import numpy as np
 import pytest
 
-from bench.cascade_passes import markdown_table, pass_by_pass
+from bench.cascade_passes import depth_errors, pass_by_pass
+from bench.robustness import markdown_table, summary_rows
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade, landmarks_in_images
 from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
@@ -33,6 +34,7 @@ def test_one_stage_cascades_are_refused():
 
 def test_table_rows_summarise_each_depth():
     errors = np.array([[0.10, 0.04], [0.06, 0.02]])
-    table = markdown_table("m", errors).splitlines()
-    assert table[4].startswith("| stage 1 | 8.00 | 8.00 | 50.0 |")
-    assert table[5].startswith("| stage-2 pass 1 | 3.00 | 3.00 | 0.0 |")
+    table = markdown_table("m", summary_rows(depth_errors(errors)), first_column="after")
+    assert table[2].startswith("| after | faces | missed | mean NME % |")
+    assert table[4].startswith("| stage 1 | 2 | 0 | 8.00 | 8.00 | 50.0 |")
+    assert table[5].startswith("| stage-2 pass 1 | 2 | 0 | 3.00 | 3.00 | 0.0 |")
