@@ -16,12 +16,11 @@ from absl import app, flags
 
 from bench.flags import define_model_flags, model_label
 from bench.robustness import faces_of, markdown_table, nme, summary_rows
-from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.data.images import unit_rgb_pixels
 from face_alignment_tf.face_aligner import DEFAULT_MODEL, FaceAligner
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade, landmarks_in_images
-from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
+from face_alignment_tf.mobilenet.crops import stage_crop_matrix
 
 FLAGS = flags.FLAGS
 
@@ -38,10 +37,12 @@ def pass_by_pass(cascade: MobileNetCascade, passes: int):
 
     @tf.function(reduce_retracing=True)
     def run(images, boxes):
-        points = [landmarks_in_images(cascade.stage_1, images, crop_matrix(boxes))]
-        for _ in range(passes):
-            matrices = stage2_crop_matrix(points[-1], cascade.stage2_crop)
-            points.append(landmarks_in_images(cascade.stage_2, images, matrices))
+        points, last = [], boxes
+        for stage in [1] + [2] * passes:
+            network = cascade.stage(stage)
+            matrices = stage_crop_matrix(stage, last, cascade.stage2_crop, network.input_size)
+            last = landmarks_in_images(network, images, matrices)
+            points.append(last)
         return tf.stack(points)
 
     return run

@@ -67,3 +67,12 @@ def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=Non
     upright = upright_matrix(points, xp)
     level = xp.matmul(points, xp.swapaxes(upright[..., :2, :2], -1, -2)) + upright[..., None, :2, 2]
     return xp.matmul(crop_matrix(level, size, xp), upright)
+
+
+def stage_crop_matrix(stage: int, region, rule: str = "box", size: int = INPUT_SIZE, xp=None):
+    """Image -> crop affines [..., 3, 3] onto a stage's size x size input: stage 1 crops
+    the face box (corners [..., k, 2] (y, x), `crop_matrix`), a later stage around the
+    previous stage's points [..., 68, 2] by `rule` (`stage2_crop_matrix`)."""
+    if stage == 1:
+        return crop_matrix(region, size, xp)
+    return stage2_crop_matrix(region, rule, size, xp)

@@ -1,7 +1,8 @@
 """The MobileNetV2 landmark regressor and its two-stage cascade as a registered family.
 
 model.json: {"family": "mobilenet", "config": {"stages": 1 | 2, "num_landmarks": 68,
-"stage2_crop" (2 stages): "box" | "aligned" (absent in older models: "box")},
+"stage2_crop" (2 stages): "box" | "aligned" (absent in older models: "box"),
+"input_sizes": each stage's input size (absent in older models: 64 each)},
 "loss", "loss_normaliser", "stage1_dir" and "stage2_init" (stage 2), "init_from" (a
 fine-tune's starting model), "reference_shape"}.
 Checkpoints: every weight of the cascade keyed by path (a stage-2 run saves the frozen
@@ -29,8 +30,8 @@ from face_alignment_tf.mobilenet import standalone
 from face_alignment_tf.mobilenet.aligner import MobilenetAligner
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade
 from face_alignment_tf.mobilenet.lite_aligner import (
-    STAGE_INPUT_SHAPE,
     MobilenetLiteAligner,
+    stage_input_shape,
     stage_models,
     write_stage_models,
 )
@@ -38,10 +39,11 @@ from face_alignment_tf.mobilenet.trainer import MobilenetTrainingConfig, trainin
 from face_alignment_tf.runtimes.formats import ExportablePipeline
 
 STAGE_IO = (
-    "input [B, 64, 64, 3] float32: the BGR 0..255 crop of the face box's square (mobilenet."
+    "input [B, S, S, 3] float32 (S: the stage's input size, model.json's input_sizes, 64 by "
+    "default): the BGR 0..255 crop of the face box's square (mobilenet."
     "crops.padded_square: the box made square by padding its short side, 5 % wider each side, "
     "10 % lower bottom; bilinear, zero outside); output [B, 136] = [x0..x67, y0..y67] in "
-    "[0, 1] of the crop: crop pixel = 64 v - 1. Stage 2 takes the crop of the square around "
+    "[0, 1] of the crop: crop pixel = S v - 1. Stage 2 takes the crop of the square around "
     "stage 1's points mapped back to the image; with model.json's stage2_crop 'aligned', "
     "of those points turned level about their centroid by the tilt of the line between "
     "the eye centres (points 36-41, 42-47), the crop rotated alike (mobilenet.crops."
@@ -78,6 +80,7 @@ class MobilenetFamily(ModelFamily):
                 "stages": model.stages,
                 "num_landmarks": model.num_landmarks,
                 **({"stage2_crop": model.stage2_crop} if model.stages == 2 else {}),
+                "input_sizes": list(model.input_sizes),
             },
             "loss": config.loss,
             "loss_normaliser": config.loss_normaliser,
@@ -125,20 +128,17 @@ class MobilenetFamily(ModelFamily):
             return MobilenetAligner(model, mirror)
         if runtime not in self.runtimes:
             raise ValueError(f"runtime must be one of {self.runtimes}, got {runtime!r}")
-        contents = stage_models(self._stage_networks(model), checkpoint)
+        contents = stage_models(model.networks, checkpoint)
         return MobilenetLiteAligner(contents, model.stage2_crop, mirror)
 
     def write_runtimes(self, model: MobileNetCascade, checkpoint: str) -> list[Path]:
         """Each stage's .tflite beside the checkpoint, which the LiteRT aligner loads."""
-        return write_stage_models(self._stage_networks(model), checkpoint)
-
-    def _stage_networks(self, model: MobileNetCascade) -> list:
-        return [model.stage(index) for index in range(1, model.stages + 1)]
+        return write_stage_models(model.networks, checkpoint)
 
     def exportable_networks(self, model: MobileNetCascade) -> dict[str, ExportableNetwork]:
         return {
-            f"stage_{index}": ExportableNetwork(network, STAGE_INPUT_SHAPE, STAGE_IO)
-            for index, network in enumerate(self._stage_networks(model), start=1)
+            f"stage_{index}": ExportableNetwork(network, stage_input_shape(network), STAGE_IO)
+            for index, network in enumerate(model.networks, start=1)
         }
 
     def exportable_pipelines(self, model: MobileNetCascade) -> dict[str, ExportablePipeline]:

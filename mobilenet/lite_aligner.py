@@ -1,8 +1,9 @@
 """The MobileNetV2 cascade on the LiteRT interpreter with OpenCV warps: the aligner's fast
 path (SPEC D.5 inference).
 
-Per face: the 64x64 crop of the box (`backbones.mobilenet_v2.crop.crop_matrix`, numpy)
-warped from the image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp),
+Per face: the 64x64 crop of the box (`backbones.mobilenet_v2.crop.crop_matrix`, numpy; a
+stage of another input size, read from its .tflite, crops at that size) warped from the
+image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp),
 the stage's TFLite model (XNNPACK, `runtimes.functions.LiteRtFunction`), the points mapped
 back; stage 2 crops around stage 1's points (`mobilenet.crops.stage2_crop_matrix`).
 The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
@@ -19,7 +20,6 @@ import numpy as np
 
 from face_alignment_tf.backbones.mobilenet_v2.crop import (
     INPUT_SIZE,
-    crop_matrix,
     decode_landmarks,
     opencv_crop,
 )
@@ -28,14 +28,17 @@ from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.data.geometry import map_points
 from face_alignment_tf.data.images import as_rgb_uint8, unit_rgb_pixels
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
-from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
+from face_alignment_tf.mobilenet.crops import stage_crop_matrix
 from face_alignment_tf.runtimes.formats import export_network, exported_bytes
 from face_alignment_tf.runtimes.functions import LiteRtFunction
 
 if TYPE_CHECKING:  # loading the .tflite files needs no Keras
     from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
 
-STAGE_INPUT_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
+
+def stage_input_shape(network: "MobileNetV2Regressor") -> tuple[int, int, int]:
+    """A stage network's input shape (S, S, 3) without the batch."""
+    return (network.input_size, network.input_size, 3)
 
 
 def stage_paths(checkpoint: str, stages: int) -> list[Path]:
@@ -49,7 +52,7 @@ def write_stage_models(networks: Sequence["MobileNetV2Regressor"], checkpoint: s
     """Converts every stage to LiteRT beside `checkpoint` (`stage_paths`)."""
     paths = stage_paths(checkpoint, len(networks))
     for network, path in zip(networks, paths, strict=True):
-        export_network(network, STAGE_INPUT_SHAPE, "tflite", path)
+        export_network(network, stage_input_shape(network), "tflite", path)
     return paths
 
 
@@ -62,7 +65,7 @@ def stage_models(networks: Sequence["MobileNetV2Regressor"], checkpoint: str | N
         if path is not None and path.is_file():
             contents.append(path.read_bytes())
             continue
-        contents.append(exported_bytes(network, STAGE_INPUT_SHAPE, "tflite"))
+        contents.append(exported_bytes(network, stage_input_shape(network), "tflite"))
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,10 +91,10 @@ def warp_ready_pixels(image: np.ndarray, name: str) -> np.ndarray:
     return np.ascontiguousarray(pixels)
 
 
-def bgr_crop(pixels: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """The 64x64 BGR 0..255 float32 crop of `warp_ready_pixels` by the image -> crop affine
-    `matrix` (3x3 on (y, x, 1)). Bilinear, zero outside, as the pipelines' warp."""
-    crop = opencv_crop(pixels, matrix)
+def bgr_crop(pixels: np.ndarray, matrix: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """The size x size BGR 0..255 float32 crop of `warp_ready_pixels` by the image -> crop
+    affine `matrix` (3x3 on (y, x, 1)). Bilinear, zero outside, as the pipelines' warp."""
+    crop = opencv_crop(pixels, matrix, size)
     if crop.ndim == 2 or crop.shape[2] == 1:
         return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR).astype(np.float32)
     return cv2.cvtColor(crop, cv2.COLOR_RGB2BGR).astype(np.float32)
@@ -122,6 +125,7 @@ class MobilenetLiteAligner:
         num_threads: int = 1,
     ):
         self.stages = [LiteRtFunction(content, num_threads) for content in stage_contents]
+        self.sizes = [int(stage.input_shape[1]) for stage in self.stages]
         self.stage2_crop, self.mirror = stage2_crop, mirror
 
     @property
@@ -135,13 +139,13 @@ class MobilenetLiteAligner:
         frame), in that frame's coordinates, from stage `first` on: stage 1 crops the box,
         stage 2 around the points `box` holds then."""
         points = map_points(frame, box)
-        for number, stage in enumerate(self.stages[first - 1 :], start=first):
-            if number == 1:
-                matrix = crop_matrix(points.astype(np.float32), xp=np).astype(np.float64)
-            else:  # stage 2 crops around stage 1's points
-                matrix = stage2_crop_matrix(points, self.stage2_crop, xp=np).astype(np.float64)
-            outputs = stage(bgr_crop(pixels, matrix @ frame)[None])[0]
-            in_crop = decode_landmarks(outputs, xp=np)
+        for number in range(first, len(self.stages) + 1):
+            stage, size = self.stages[number - 1], self.sizes[number - 1]
+            matrix = stage_crop_matrix(
+                number, points.astype(np.float32), self.stage2_crop, size, xp=np
+            ).astype(np.float64)
+            outputs = stage(bgr_crop(pixels, matrix @ frame, size)[None])[0]
+            in_crop = decode_landmarks(outputs, size, xp=np)
             points = map_points(np.linalg.inv(matrix), in_crop)
         return points
 

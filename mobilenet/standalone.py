@@ -6,7 +6,8 @@ toolkit (issue 21's self-contained exports; `face-align export` writes it as `ca
 image uint8 [H, W, 3] RGB of any size; box float32 [k, 2] (y, x) corners (4 in the
 export's signature) of the face box the first crop is made from (a detector's box after
 its calibration); landmarks float32 [68, 2] (y, x) image pixels. Inside: each stage's
-64x64 crop (`crop_matrix`, then `stage2_crop_matrix` around stage 1's points), the network,
+crop at its input size (`mobilenet.crops.stage_crop_matrix`: the box, then around stage
+1's points), the network,
 the decoding and the map back, as `mobilenet.lite_aligner` does in numpy. The crop is
 gathers and arithmetic only, since neither TFLite's builtin ops nor ONNX have TF's
 ImageProjectiveTransform.
@@ -15,9 +16,9 @@ ImageProjectiveTransform.
 import keras
 import tensorflow as tf
 
-from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, decode_landmarks
 from face_alignment_tf.mobilenet.cascade import MobileNetCascade
-from face_alignment_tf.mobilenet.crops import stage2_crop_matrix
+from face_alignment_tf.mobilenet.crops import stage_crop_matrix
 
 IMAGE_SPEC = tf.TensorSpec([None, None, 3], tf.uint8, name="image")
 BOX_SPEC = tf.TensorSpec([4, 2], tf.float32, name="box")
@@ -69,8 +70,9 @@ def bilinear_crop(image: tf.Tensor, matrix: tf.Tensor, size: int = INPUT_SIZE) -
 def stage_landmarks(network: keras.Model, image: tf.Tensor, matrix: tf.Tensor) -> tf.Tensor:
     """One stage on one face: [1, 68, 2] (y, x) image pixels from its crop by `matrix`
     [1, 3, 3] (a batch of one throughout: tf2onnx mistranslates `[..., i]` on vectors)."""
-    bgr = bilinear_crop(image, matrix[0])[..., ::-1]  # the network reads BGR 0..255
-    in_crop = decode_landmarks(network(bgr[None], training=False))
+    size = network.input_size
+    bgr = bilinear_crop(image, matrix[0], size)[..., ::-1]  # the network reads BGR 0..255
+    in_crop = decode_landmarks(network(bgr[None], training=False), size)
     inverse = invert_affine(matrix[0])
     return tf.matmul(in_crop, inverse[:2, :2], transpose_b=True) + inverse[:2, 2]
 
@@ -80,11 +82,10 @@ def cascade_function(model: MobileNetCascade):
     stage of `model`, traceable into one graph (`IMAGE_SPEC`, `BOX_SPEC`)."""
 
     def landmarks(image, box):
-        matrix = crop_matrix(tf.cast(box, tf.float32)[None])
-        points = stage_landmarks(model.stage_1, image, matrix)
-        if model.stage_2 is not None:
-            matrix = stage2_crop_matrix(points, model.stage2_crop)
-            points = stage_landmarks(model.stage_2, image, matrix)
+        points = tf.cast(box, tf.float32)[None]
+        for number, network in enumerate(model.networks, start=1):
+            matrix = stage_crop_matrix(number, points, model.stage2_crop, network.input_size)
+            points = stage_landmarks(network, image, matrix)
         return {OUTPUT_NAME: points[0]}
 
     return landmarks

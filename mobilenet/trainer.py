@@ -8,7 +8,9 @@ crops of the boxes of stage 1's predictions on the training faces (stage 1 froze
 from --stage1_dir, which may hold a one- or two-stage model, and saved with stage 2, so a
 stage-2 train_dir holds the whole cascade), starting from stage 1's weights (`stage2_init`,
 "random" for a fresh init). `init_from` starts either stage from the same stage of a trained
-model instead (a fine-tune: the schedule restarts at step 0).
+model instead (a fine-tune: the schedule restarts at step 0). `input_size` is the trained
+stage's (64 as the original); a network started from one of another size takes its
+weights through `transfer_weights` (fc1 resized to the new feature grid).
 Caffe's lr x 2 for the biases is not reproduced (Adam's step does not scale with a
 gradient factor; it would need a second optimiser).
 """
@@ -22,8 +24,12 @@ import tensorflow as tf
 from absl import logging
 
 from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
-from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, decode_landmarks
-from face_alignment_tf.backbones.mobilenet_v2.network import MobileNetV2Regressor
+from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.network import (
+    TOTAL_STRIDE,
+    MobileNetV2Regressor,
+    transfer_weights,
+)
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
     AugmentationConfig,
     evaluation_dataset,
@@ -42,7 +48,7 @@ from face_alignment_tf.evaluation.metrics import normalised_mean_error
 from face_alignment_tf.families.contract import ModelFamily, TrainingParts
 from face_alignment_tf.families.trained_model import TrainedModel
 from face_alignment_tf.mobilenet.cascade import landmarks_in_images
-from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage2_crop_matrix
+from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage_crop_matrix
 from face_alignment_tf.mobilenet.loss import (
     LOSS_NORMALISERS,
     LOSSES,
@@ -63,6 +69,10 @@ class MobilenetTrainingConfig(RunConfig):
     train_dir: str = "ckpt/mobilenet"
     stage: int = setting(1, "1: crops of the face box; 2: of stage 1's predictions.", (1, 2))
     stage1_dir: str | None = setting(None, "The stage-1 train_dir (stage 2).")
+    input_size: int = setting(
+        INPUT_SIZE,
+        "The trained stage's input crop side in pixels (a multiple of 16; 64 as the original).",
+    )
     batch_size: int = setting(64, "Crops per batch (per replica).")
     base_lr: float = setting(1e-4, "Adam learning rate at step 0 ('inv' policy).")
     lr_gamma: float = setting(1e-5, "'inv' policy: lr = base_lr (1 + gamma step)^-power.")
@@ -115,6 +125,9 @@ class MobilenetTrainingConfig(RunConfig):
         if self.stage == 2 and not self.stage1_dir:
             raise flag_error("stage1_dir", self.stage1_dir, "stage 2 needs a stage-1 train_dir")
         require_at_least(self, 1, "batch_size", "max_steps")
+        if self.input_size < TOTAL_STRIDE or self.input_size % TOTAL_STRIDE:
+            raise flag_error("input_size", self.input_size,
+                             f"must be a positive multiple of {TOTAL_STRIDE}")  # fmt: skip
         require_positive(self, "base_lr")
         require_at_least(
             self, 0, "lr_gamma", "lr_power", "weight_decay", "max_shift", "max_scale",
@@ -139,7 +152,9 @@ def stage1_points(stage1: MobileNetV2Regressor, records: Path) -> dict[str, np.n
     """path -> points [68, 2] (y, x): stage 1's prediction from each training face's record
     box."""
     predict = tf.function(
-        lambda images, boxes: landmarks_in_images(stage1, images, crop_matrix(boxes)),
+        lambda images, boxes: landmarks_in_images(
+            stage1, images, crop_matrix(boxes, stage1.input_size)
+        ),
         reduce_retracing=True,
     )
     paths, points = [], []
@@ -150,7 +165,7 @@ def stage1_points(stage1: MobileNetV2Regressor, records: Path) -> dict[str, np.n
 
 
 def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
-    predictions = decode_landmarks(outputs[:count]).numpy()
+    predictions = decode_landmarks(outputs[:count], batch["image"].shape[1]).numpy()
     return np.stack(
         [
             draw_landmarks(image[..., ::-1] / 255.0, [(gt, GROUND_TRUTH), (prediction, PREDICTION)])
@@ -162,22 +177,21 @@ def _summary_images(batch, outputs, count: int = 3) -> np.ndarray:
     )  # fmt: skip
 
 
-def copy_weights(source: keras.Model, target: keras.Model) -> None:
-    for source_weight, target_weight in zip(source.weights, target.weights, strict=True):
-        target_weight.assign(source_weight)
-
-
 def training_parts(
     family: ModelFamily, config: MobilenetTrainingConfig, records: Path, replicas: int
 ) -> TrainingParts:
-    model = family.build_model({"stages": config.stage, "stage2_crop": config.stage2_crop})
+    stage1 = TrainedModel(config.stage1_dir, family).restore() if config.stage == 2 else None
+    sizes = (stage1.model.stage_1.input_size,) if stage1 else ()
+    model = family.build_model({
+        "stages": config.stage, "stage2_crop": config.stage2_crop,
+        "input_sizes": [*sizes, config.input_size],
+    })  # fmt: skip
     regions = None
-    if config.stage == 2:
-        stage1 = TrainedModel(config.stage1_dir, family).restore()
-        copy_weights(stage1.model.stage_1, model.stage_1)
+    if stage1:
+        transfer_weights(stage1.model.stage_1, model.stage_1)
         model.stage_1.trainable = False
         if config.stage2_init == "stage1":  # a resumed run then restores its own weights
-            copy_weights(model.stage_1, model.stage_2)
+            transfer_weights(model.stage_1, model.stage_2)
         regions = stage1_points(model.stage_1, records)
         logging.info("stage 2 on %s crops of %s's predictions", config.stage2_crop,
                      stage1.checkpoint_path)  # fmt: skip
@@ -186,7 +200,7 @@ def training_parts(
         start = TrainedModel(config.init_from, family).restore()
         if start.model.stages < config.stage:
             raise flag_error("init_from", config.init_from, f"has no stage {config.stage}")
-        copy_weights(start.model.stage(config.stage), network)
+        transfer_weights(start.model.stage(config.stage), network)
         logging.info("stage %d starts from %s", config.stage, start.checkpoint_path)
     schedule = InverseDecay(config.base_lr, config.lr_gamma, config.lr_power)
     optimizer = keras.optimizers.Adam(schedule, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
@@ -213,15 +227,13 @@ def training_parts(
         return loss, tf.stack([loss]), outputs
 
     def crop(region, xp=None):  # stage 1: the record's box; stage 2: stage 1's points
-        if config.stage == 1:
-            return crop_matrix(region, xp=xp)
-        return stage2_crop_matrix(region, config.stage2_crop, xp=xp)
+        return stage_crop_matrix(config.stage, region, config.stage2_crop, config.input_size, xp)
 
     def make_dataset(first_step: int) -> tf.data.Dataset:
         # A resumed run continues with a new stream of samples rather than replaying the first.
         return training_dataset(
             str(records), config.batch_size * replicas, config.seed * 1_000_003 + first_step,
-            config.augmentation, regions, crop,
+            config.augmentation, regions, crop, size=config.input_size,
         )  # fmt: skip
 
     recalibration = None  # its own stream, made at the first checkpoint
@@ -235,7 +247,9 @@ def training_parts(
         recalibrate_batch_norm(network, recalibration, batches)
 
     def write_crop_nme(batch, outputs) -> None:
-        errors = normalised_mean_error(decode_landmarks(outputs), batch["landmarks"])
+        errors = normalised_mean_error(
+            decode_landmarks(outputs, config.input_size), batch["landmarks"]
+        )
         tf.summary.scalar("train/crop_nme", tf.reduce_mean(errors))
 
     return TrainingParts(

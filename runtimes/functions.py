@@ -33,7 +33,8 @@ class LiteRtFunction:
         )
         self.interpreter = Interpreter(**source, num_threads=num_threads)
         self.interpreter.allocate_tensors()
-        self.input = self.interpreter.get_input_details()[0]["index"]
+        details = self.interpreter.get_input_details()[0]
+        self.input, self.input_shape = details["index"], tuple(details["shape"])
         self.output = self.interpreter.get_output_details()[0]["index"]
 
     def __call__(self, inputs: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from face_alignment_tf.backbones.mobilenet_v2.crop import crop_matrix, encode_landmarks
+from face_alignment_tf.backbones.mobilenet_v2.network import resized_flatten_kernel
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import evaluation_dataset
 from face_alignment_tf.data.tfrecords import read_metadata
 from face_alignment_tf.drivers.evaluate import run_evaluator
@@ -32,16 +33,19 @@ def demo_square(top, left, bottom, right):
 
 
 class FixedShape:
-    """A stand-in network: the same 68 crop points for every crop."""
+    """A stand-in network of input size `input_size`: the same 68 crop points for every
+    crop."""
 
-    def __init__(self, points):
-        self.outputs = encode_landmarks(points)[None]
+    def __init__(self, points, input_size=64):
+        self.outputs = encode_landmarks(points, input_size)[None]
+        self.input_size = input_size
 
     def __call__(self, crops, training=False):
         return tf.repeat(self.outputs, tf.shape(crops)[0], axis=0)
 
 
-def test_a_stage_maps_its_crop_points_back_to_the_image():
+@pytest.mark.parametrize("stage2_size", [64, 96])
+def test_a_stage_maps_its_crop_points_back_to_the_image(stage2_size):
     shape = template_shape()
     points = (shape - shape.min(0)) / np.ptp(shape, axis=0).max() * 40 + 12  # inside the crop
     images = np.zeros((2, 300, 260, 3), np.float32)
@@ -53,12 +57,13 @@ def test_a_stage_maps_its_crop_points_back_to_the_image():
         square_top, square_left, side = demo_square(top, left, bottom, right)
         expected = points * side / 64 + [square_top, square_left]
         np.testing.assert_allclose(result, expected, atol=1e-3)
-    # The second stage crops the first one's points again: a fixed point of the round trip.
-    cascade = MobileNetCascade(stages=2)
-    cascade.stage_1 = cascade.stage_2 = FixedShape(points)
+    # The second stage crops the first one's points again (at its own input size: the
+    # points of a 96-px crop are 96ths of the square's side).
+    cascade = MobileNetCascade(stages=2, input_sizes=[64, stage2_size])
+    cascade.stage_1 = FixedShape(points)
+    cascade.stage_2 = FixedShape(points * stage2_size / 64, stage2_size)
     twice = cascade(images, boxes).numpy()
-    first = mapped
-    lo, hi = first.min(1), first.max(1)
+    lo, hi = mapped.min(1), mapped.max(1)
     for result, (top, left), (bottom, right) in zip(twice, lo, hi, strict=True):
         square_top, square_left, side = demo_square(top, left, bottom, right)
         np.testing.assert_allclose(result, points * side / 64 + [square_top, square_left],
@@ -111,6 +116,25 @@ def test_stage_2_trains_on_a_frozen_stage_1_and_scores_the_cascade(
     ).model  # fmt: skip
     for ours, theirs in zip(fine_tune.stage_2.weights, cascade.model.stage_2.weights, strict=True):
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=ours.path)
+    # A sharper stage 2 (96 px) fine-tuned from the 64-px one: fc1 resized, the rest copied.
+    sharper = dataclasses.replace(
+        config, train_dir=str(tmp_path / "stage2-96"), input_size=96, max_steps=1,
+        init_from=config.train_dir,
+    )  # fmt: skip
+    start = FAMILY.training_parts(sharper, records, metadata, 1).model
+    assert start.input_sizes == (64, 96) and start.stage_2.input_size == 96
+    for ours, theirs in zip(start.stage_2.weights, cascade.model.stage_2.weights, strict=True):
+        expected = theirs.numpy()
+        if ours.path.endswith("fc1/kernel"):
+            expected = resized_flatten_kernel(expected, 6)
+        np.testing.assert_array_equal(ours.numpy(), expected, err_msg=ours.path)
+    assert train(FAMILY, sharper)["step"] == 1
+    description = json.loads((tmp_path / "stage2-96" / "model.json").read_text())
+    assert description["config"]["input_sizes"] == [64, 96]
+    sharp = open_trained_model(sharper.train_dir).restore().model
+    assert sharp.stage_2.input_size == 96
+    batch = next(iter(evaluation_dataset(str(records), 4)))
+    assert sharp(batch["image"], batch["box"]).shape == (len(batch["path"]), 68, 2)
     with pytest.raises(ValueError, match="--init_from=.*has no stage 2"):
         FAMILY.training_parts(
             dataclasses.replace(config, init_from=stage1_config.train_dir), records, metadata, 1

@@ -10,6 +10,8 @@ from face_alignment_tf.backbones.mobilenet_v2.network import (
     BOTTLENECKS,
     Bottleneck,
     MobileNetV2Regressor,
+    resized_flatten_kernel,
+    transfer_weights,
 )
 
 
@@ -105,3 +107,45 @@ def test_the_input_is_normalised_as_the_caffe_data_layer(network):
     np.testing.assert_allclose(
         network.normalise(values).numpy(), (values - 127.5) * 0.0078125, rtol=1e-6
     )
+
+
+def test_other_input_sizes_keep_every_weight_but_fc1s_inputs(network):
+    sharp = MobileNetV2Regressor(input_size=96)
+    assert sharp(np.zeros((2, 96, 96, 3), np.float32)).shape == (2, 136)
+    assert sharp.features(np.zeros((1, 96, 96, 3), np.float32)).shape == (1, 6, 6, 64)
+    # Only fc1's kernel grows: 6 x 6 x 64 inputs instead of 4 x 4 x 64.
+    assert count(sharp.trainable_weights) - count(network.trainable_weights) == (36 - 16) * 64 * 200
+    assert MobileNetV2Regressor.from_config(sharp.get_config()).input_size == 96
+    with pytest.raises(ValueError, match="multiple of 16"):
+        MobileNetV2Regressor(input_size=72)
+
+
+def test_fc1_resizes_bilinearly_with_pixel_centres_aligned():
+    """4 -> 6 by hand: output i samples input (i + 0.5) 4 / 6 - 0.5, clamped at the edges."""
+    weights = np.array([[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0, 5 / 6, 1 / 6, 0],
+                        [0, 1 / 6, 5 / 6, 0], [0, 0, 0.5, 0.5], [0, 0, 0, 1]])  # fmt: skip
+    kernel = np.random.default_rng(0).normal(size=(64 * 16, 3)).astype(np.float32)
+    grids = kernel.reshape(64, 4, 4, 3)
+    expected = np.einsum("ia,jb,cabu->cuij", weights, weights, grids) * 16 / 36
+    resized = resized_flatten_kernel(kernel, 6).reshape(64, 6, 6, 3)
+    np.testing.assert_allclose(resized.transpose(0, 3, 1, 2), expected, atol=1e-5)
+
+
+def test_transfer_keeps_the_response_to_a_uniform_feature_map(network):
+    """A feature map constant over the grid (C, H, W flatten order) gets the same fc1
+    response from the 64-px network and its 96-px copy; every other weight is copied."""
+    sharp = MobileNetV2Regressor(input_size=96)
+    sharp(np.zeros((1, 96, 96, 3), np.float32))
+    transfer_weights(network, sharp)
+    for ours, theirs in zip(sharp.weights, network.weights, strict=True):
+        if not ours.path.endswith("fc1/kernel"):
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=ours.path)
+    channels = np.random.default_rng(1).normal(size=64)
+    small, large = np.repeat(channels, 16), np.repeat(channels, 36)  # C-major flatten
+    np.testing.assert_allclose(
+        large @ sharp.fc1.kernel.numpy(), small @ network.fc1.kernel.numpy(), rtol=1e-4, atol=1e-4
+    )
+    other = MobileNetV2Regressor(num_outputs=10)
+    other(np.zeros((1, 64, 64, 3), np.float32))
+    with pytest.raises(ValueError, match="fc4/kernel"):
+        transfer_weights(network, other)

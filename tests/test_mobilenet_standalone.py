@@ -10,6 +10,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -106,6 +107,22 @@ def test_the_exports_equal_the_keras_cascade_on_the_bundled_faces(
 def test_the_exports_equal_the_keras_cascade_on_300w_faces(exported, keras_aligner, shared_300w):
     datasets = f"{shared_300w}/helen/testset/*.jpg:{shared_300w}/lfpw/testset/*.jpg"
     assert_exports_equal_the_keras_cascade(exported, keras_aligner, datasets, every=25)
+
+
+def test_a_sharper_stage_2_exports_at_its_own_input_size(bundled_faces, tmp_path):
+    """A cascade whose stage 2 reads 96 px: the TFLite pipeline crops each stage at its size."""
+    from face_alignment_tf.mobilenet.aligner import MobilenetAligner
+    from face_alignment_tf.mobilenet.family import FAMILY
+    from face_alignment_tf.runtimes.formats import export_function
+    from face_alignment_tf.runtimes.functions import load_pipeline
+
+    keras.utils.set_random_seed(5)
+    model = FAMILY.build_model({"stages": 2, "stage2_crop": "aligned", "input_sizes": [64, 96]})
+    path = export_function(FAMILY.exportable_pipelines(model)["cascade"], "tflite",
+                           tmp_path / "cascade.tflite")  # fmt: skip
+    assert_exports_equal_the_keras_cascade(
+        {"tflite": (path, load_pipeline(path))}, MobilenetAligner(model), bundled_faces
+    )
 
 
 def venv_without_tensorflow(folder: Path) -> Path:

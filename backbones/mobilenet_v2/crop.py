@@ -1,5 +1,5 @@
-"""The MobileNetV2 regressor's input: the 64x64 crop of a face box (SPEC D.5), and the
-136-vector <-> (y, x) crop pixels.
+"""The MobileNetV2 regressor's input: the 64x64 crop of a face box (SPEC D.5; `size` for
+a network of another input size), and the 136-vector <-> (y, x) crop pixels.
 
 The crop rule of the original demo (`obtain_bbox`, `pad_bbox`): make the box square by
 padding its short side (sides counted inclusively, +1), widen it by 5 % of its width on
@@ -64,13 +64,13 @@ def crop_matrix(boxes, size: int = INPUT_SIZE, xp=None):
     return xp.stack(rows, axis=-2)
 
 
-def opencv_crop(pixels: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """The 64x64 crop of `pixels` [H, W(, C)] (uint8 or float32, as OpenCV warps them) by
+def opencv_crop(pixels: np.ndarray, matrix: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """The size x size crop of `pixels` [H, W(, C)] (uint8 or float32, as OpenCV warps them) by
     the image -> crop affine `matrix` (3x3 on (y, x, 1)): `cv2.warpAffine`, bilinear, zero
     outside, in OpenCV's fixed point (coordinates to 1/32 px, uint8 results rounded). The
     crop of the LiteRT aligner and of the training pipeline."""
     return cv2.warpAffine(
-        pixels, opencv_affine(matrix), (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
+        pixels, opencv_affine(matrix), (size, size), flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT, borderValue=0,
     )  # fmt: skip
 

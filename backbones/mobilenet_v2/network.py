@@ -1,20 +1,27 @@
 """The MobileNetV2 landmark regressor of Face-alignment-mobilenet-v2 (SPEC D.2), in Keras 3.
 
-Input [B, 64, 64, 3] BGR with values 0..255, normalised in the graph as the Caffe data
-layer: (v - 127.5) * 0.0078125. conv1 3x3 s2 (16, bias) + six inverted-residual
+Input [B, S, S, 3] BGR with values 0..255 (S = `input_size`: 64 as the original; any
+multiple of 16, the network's total stride, for a sharper crop), normalised in the graph
+as the Caffe data layer: (v - 127.5) * 0.0078125. conv1 3x3 s2 (16, bias) + six inverted-residual
 bottlenecks (t, c, s) = (6, 24, 2), (6, 24, 1), (6, 32, 2), (6, 32, 1), (6, 64, 2),
 (3, 64, 1), residual adds in the stride-1 ones only, then fc 1024 -> 200 -> 200 -> 50 ->
 136. BN = Caffe BatchNorm + Scale (momentum 0.999, eps 1e-5); leaky ReLU 0.01; no
-activation after projections, adds, fc3, fc4. Stride-2 convs pad 1 on every side as Caffe
+activation after projections, adds, fc3, fc4. The last feature map is S/16 x S/16 x 64
+(4 x 4 at 64 px), so fc1's inputs grow with S; `transfer_weights` carries a network's
+weights to another input size. Stride-2 convs pad 1 on every side as Caffe
 (ZeroPadding2D(1) + VALID); the features are flattened in Caffe's (C, H, W) order.
 Output [B, 136] = [x0..x67, y0..y67] in [0, 1] of the crop (`decode_landmarks`).
-349,738 trainable + 4,352 non-trainable parameters.
+349,738 trainable + 4,352 non-trainable parameters at 64 px.
 """
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 NUM_LANDMARKS = 68
 INPUT_SIZE = 64
+TOTAL_STRIDE = 16  # conv1, B1, B3 and B5 halve the map
+FEATURE_CHANNELS = 64
 # (expansion t, output channels c, stride s) of B1..B6 (the prototxt's t = 3 for B6).
 BOTTLENECKS = ((6, 24, 2), (6, 24, 1), (6, 32, 2), (6, 32, 1), (6, 64, 2), (3, 64, 1))
 LEAKY_SLOPE = 0.01
@@ -89,16 +96,24 @@ class Bottleneck(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="mobilenet")
 class MobileNetV2Regressor(keras.Model):
-    """[B, 64, 64, 3] BGR 0..255 -> [B, 136] = [x0..x67, y0..y67] in [0, 1] of the crop;
-    with `num_outputs`, fc4 has that many outputs instead (another head's inputs, e.g.
-    ShapeNet's K + 4 shape and transform parameters)."""
+    """[B, S, S, 3] BGR 0..255 -> [B, 136] = [x0..x67, y0..y67] in [0, 1] of the crop
+    (S = `input_size`); with `num_outputs`, fc4 has that many outputs instead (another
+    head's inputs, e.g. ShapeNet's K + 4 shape and transform parameters)."""
 
     def __init__(
-        self, num_landmarks: int = NUM_LANDMARKS, num_outputs: int | None = None, **kwargs
+        self,
+        num_landmarks: int = NUM_LANDMARKS,
+        num_outputs: int | None = None,
+        input_size: int = INPUT_SIZE,
+        **kwargs,
     ):
         super().__init__(**kwargs)
+        if input_size < TOTAL_STRIDE or input_size % TOTAL_STRIDE:
+            raise ValueError(f"input_size must be a positive multiple of {TOTAL_STRIDE}, "
+                             f"got {input_size}")  # fmt: skip
         self.num_landmarks = num_landmarks
         self.num_outputs = num_outputs
+        self.input_size = input_size
         self.normalise = keras.layers.Rescaling(0.0078125, offset=-127.5 * 0.0078125)
         self.conv1_pad = keras.layers.ZeroPadding2D(1)
         self.conv1 = keras.layers.Conv2D(
@@ -121,7 +136,7 @@ class MobileNetV2Regressor(keras.Model):
         )
 
     def features(self, images, training=None):
-        """The last bottleneck's [B, 4, 4, 64] feature map."""
+        """The last bottleneck's [B, S/16, S/16, 64] feature map."""
         x = self.conv1(self.conv1_pad(self.normalise(images)))
         x = keras.ops.leaky_relu(self.conv1_bn(x, training=training), LEAKY_SLOPE)
         for block in (self.block_1, self.block_2, self.block_3, self.block_4, self.block_5,
@@ -145,4 +160,32 @@ class MobileNetV2Regressor(keras.Model):
             **super().get_config(),
             "num_landmarks": self.num_landmarks,
             "num_outputs": self.num_outputs,
+            "input_size": self.input_size,
         }
+
+
+def resized_flatten_kernel(kernel: np.ndarray, grid: int) -> np.ndarray:
+    """fc1's kernel [64 g0 g0, units] (inputs in Caffe's (C, H, W) flatten order) for a
+    g x g feature map instead: each channel's g0 x g0 weight grid resized bilinearly (pixel
+    centres aligned, edges clamped), scaled by g0^2 / g^2 so that a feature map constant
+    over the grid keeps its response where the resize keeps the grid's mean (exactly from
+    4 to 6, 64 to 96 px)."""
+    units = kernel.shape[-1]
+    old = round((kernel.shape[0] / FEATURE_CHANNELS) ** 0.5)
+    weights = np.reshape(kernel, (FEATURE_CHANNELS, old, old, units))
+    resized = tf.image.resize(weights, (grid, grid), "bilinear").numpy() * (old / grid) ** 2
+    return resized.reshape(FEATURE_CHANNELS * grid * grid, units).astype(kernel.dtype)
+
+
+def transfer_weights(source: MobileNetV2Regressor, target: MobileNetV2Regressor) -> None:
+    """Every weight of `source` into `target` (both built), which may read another input
+    size: fc1's kernel then resized to its feature grid (`resized_flatten_kernel`); every
+    other weight is independent of the input size and copied as it is."""
+    for source_weight, target_weight in zip(source.weights, target.weights, strict=True):
+        value = source_weight.numpy()
+        if value.shape != tuple(target_weight.shape):
+            if not target_weight.path.endswith("fc1/kernel"):
+                raise ValueError(f"{target_weight.path}: shape {tuple(target_weight.shape)} "
+                                 f"does not take {source_weight.path}'s {value.shape}")  # fmt: skip
+            value = resized_flatten_kernel(value, target.input_size // TOTAL_STRIDE)
+        target_weight.assign(value)
