@@ -51,7 +51,9 @@ def weighted_euclidean_loss(outputs, targets, normaliser: str = "eye_centre") ->
 
 
 def wing_loss(outputs, targets, width: float = 10.0, curvature: float = 2.0) -> tf.Tensor:
-    """Wing loss of the crop-pixel errors, summed over coordinates, mean over the batch."""
+    """Wing loss of the crop-pixel errors, summed over coordinates, mean over the batch.
+    Pixels of a 64-px crop whatever the stage's input size (outputs are fractions of the
+    crop), so `width` and `curvature` mean the same fraction of the face at any size."""
     errors = tf.abs(tf.convert_to_tensor(outputs, tf.float32) - targets) * INPUT_SIZE
     offset = width - width * math.log(1 + width / curvature)
     wing = tf.where(errors < width, width * tf.math.log(1 + errors / curvature), errors - offset)
