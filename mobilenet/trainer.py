@@ -26,8 +26,8 @@ from absl import logging
 from face_alignment_tf.backbones.batch_norm import recalibrate_batch_norm
 from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, crop_matrix, decode_landmarks
 from face_alignment_tf.backbones.mobilenet_v2.network import (
-    TOTAL_STRIDE,
     MobileNetV2Regressor,
+    check_input_size,
     transfer_weights,
 )
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import (
@@ -125,9 +125,10 @@ class MobilenetTrainingConfig(RunConfig):
         if self.stage == 2 and not self.stage1_dir:
             raise flag_error("stage1_dir", self.stage1_dir, "stage 2 needs a stage-1 train_dir")
         require_at_least(self, 1, "batch_size", "max_steps")
-        if self.input_size < TOTAL_STRIDE or self.input_size % TOTAL_STRIDE:
-            raise flag_error("input_size", self.input_size,
-                             f"must be a positive multiple of {TOTAL_STRIDE}")  # fmt: skip
+        try:
+            check_input_size(self.input_size)
+        except ValueError as error:
+            raise flag_error("input_size", self.input_size, str(error)) from None
         require_positive(self, "base_lr")
         require_at_least(
             self, 0, "lr_gamma", "lr_power", "weight_decay", "max_shift", "max_scale",

@@ -41,6 +41,12 @@ def batch_norm(name: str) -> keras.layers.BatchNormalization:
     return keras.layers.BatchNormalization(momentum=0.999, epsilon=1e-5, name=name)
 
 
+def check_input_size(size: int) -> None:
+    """Raises ValueError unless `size` is a positive multiple of the total stride."""
+    if size < TOTAL_STRIDE or size % TOTAL_STRIDE:
+        raise ValueError(f"input_size must be a positive multiple of {TOTAL_STRIDE}, got {size}")
+
+
 @keras.saving.register_keras_serializable(package="mobilenet")
 class Bottleneck(keras.layers.Layer):
     """1x1 expand (t * C_in) BN LReLU -> depthwise 3x3 (stride s) BN LReLU -> 1x1 project
@@ -108,9 +114,7 @@ class MobileNetV2Regressor(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if input_size < TOTAL_STRIDE or input_size % TOTAL_STRIDE:
-            raise ValueError(f"input_size must be a positive multiple of {TOTAL_STRIDE}, "
-                             f"got {input_size}")  # fmt: skip
+        check_input_size(input_size)
         self.num_landmarks = num_landmarks
         self.num_outputs = num_outputs
         self.input_size = input_size
