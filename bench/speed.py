@@ -9,6 +9,9 @@
   preprocessing included, at batch 1 and batch --faces, as faces/s and latency
   (median, p90), with ratios to dlib; each runtime of a family with several
   (MobileNetV2: LiteRT, which runs the exported TFLite stages, and Keras).
+* The batch-1 step of each method against dlib's, both timed in one process face by face
+  (`bench.paired_timing`): the speed ratio that the VM's minute-to-minute swings leave
+  alone.
 * Training throughput: every registered family's real train script at the
   original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
   --train_datasets for a few steps; examples/s from their TensorBoard logs, the
@@ -33,6 +36,7 @@ import numpy as np
 from absl import app, flags
 
 from bench.flags import define_model_flags, model_label
+from bench.paired_timing import speed_ratio_summary
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.families import family_names, get_family
@@ -77,14 +81,33 @@ def latency_summary(seconds: list[float], faces: int) -> dict[str, float]:
     }
 
 
-def time_inference(method: str, work: Path, runtime: str | None = None) -> dict:
+def run_timing(module: str, method: str, work: Path, runtime: str | None = None) -> dict:
+    """The JSON result of a timing script (bench.inference_timing or bench.paired_timing)
+    run on the first --faces faces of --datasets."""
     name = f"{method}-{runtime}" if runtime else method
-    output = work / f"timing-{name.replace('/', '_').replace(':', '-')}.json"
-    run([sys.executable, "-m", "bench.inference_timing", f"--method={method}",
+    output = work / f"{module.split('.')[-1]}-{name.replace('/', '_').replace(':', '-')}.json"
+    run([sys.executable, "-m", module, f"--method={method}",
          f"--datasets={FLAGS.datasets}", f"--faces={FLAGS.faces}", f"--output={output}"]
         + ([f"--bbs_dir={FLAGS.bbs_dir}"] if FLAGS.bbs_dir else [])
         + ([f"--runtime={runtime}"] if runtime else []))  # fmt: skip
     return json.loads(output.read_text())
+
+
+def paired_table(results: list[dict]) -> list[str]:
+    rows = [
+        "| method | calls | dlib: median ms | method: median ms "
+        "| × dlib, median of the paired ratios | 10th–90th percentile |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        summary = speed_ratio_summary(result["dlib_seconds"], result["method_seconds"])
+        rows.append(
+            f"| {result['name']} | {len(result['method_seconds'])} "
+            f"| {summary['dlib_median_ms']:.2f} | {summary['method_median_ms']:.2f} "
+            f"| {summary['ratio_median']:.2f} "
+            f"| {summary['ratio_p10']:.2f}–{summary['ratio_p90']:.2f} |"
+        )
+    return rows
 
 
 def inference_table(results: list[dict]) -> list[str]:
@@ -159,14 +182,24 @@ def speed_report(work: Path) -> str:
         for runtime in family.runtimes or (None,):  # each of the family's runtimes
             methods[f"{label}, {runtime}" if runtime else label] = (directory, runtime)
     results = [
-        time_inference(method, work, runtime) | {"name": name}
+        run_timing("bench.inference_timing", method, work, runtime) | {"name": name}
         for name, (method, runtime) in methods.items()
+    ]
+    paired = [
+        run_timing("bench.paired_timing", method, work, runtime) | {"name": name}
+        for name, (method, runtime) in methods.items()
+        if method != "dlib"
     ]
     lines = [
         f"### Inference: whole image + 300-W box → 68 points ({results[0]['faces']} faces of "
         f"`{FLAGS.datasets}`)",
         "",
         *inference_table(results),
+        "",
+        "### Batch 1 against dlib in one process (`bench.paired_timing`: each face run by both, "
+        "one right after the other, the order alternating)",
+        "",
+        *paired_table(paired),
     ]
     if FLAGS.train_datasets:
         lines += [

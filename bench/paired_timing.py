@@ -1,0 +1,94 @@
+"""One landmarker's batch-1 step against dlib's, timed in one process, face by face.
+
+    python -m bench.paired_timing --method=face_alignment_tf/models/mobilenet-photo-cascade-300w \
+        --runtime=litert --datasets='300w/lfpw/testset/*.jpg' --output=paired.json
+
+Timings on a shared VM swing by 2x from one minute to the next, so two landmarkers timed
+in separate processes a minute apart can compare either way (BENCHMARKS.md, 2026-12-04).
+Here both run each face (image + 300-W box -> 68 points, preprocessing included) one right
+after the other, the order alternating from face to face, so both see the same machine;
+the speed ratio is taken per face (dlib's seconds over the method's on that face) and
+summarised by its median and 10th-90th percentiles. Load time and memory stay with
+bench.inference_timing, which runs each landmarker alone in its process.
+
+Written to --output as JSON: the method, the faces, and each landmarker's seconds per
+timed call in call order (one entry per face and pass).
+"""
+
+import json
+
+import numpy as np
+from absl import app, flags
+
+from bench.inference_timing import load_landmarker, timed
+from face_alignment_tf.data.discovery import discover_faces
+from face_alignment_tf.data.images import load_image
+
+FLAGS = flags.FLAGS
+
+
+def define_flags() -> None:
+    flags.DEFINE_string("method", None, "A train_dir of any family.", required=True)
+    flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
+    flags.DEFINE_string("bbs_dir", None, "300-W boxes root (default: nearest bbs/).")
+    flags.DEFINE_string("runtime", None, "The aligner's runtime, for families with several.")
+    flags.DEFINE_integer("faces", 32, "Faces to time on.")
+    flags.DEFINE_integer("passes", 6, "Timed passes over the faces.")
+    flags.DEFINE_string("output", None, "Where to write the JSON result.", required=True)
+
+
+def method_goes_first(call: int) -> bool:
+    """Whether the method runs before dlib on the call-th face timed (alternating)."""
+    return call % 2 == 0
+
+
+def speed_ratio_summary(dlib_seconds: list[float], method_seconds: list[float]) -> dict:
+    """How many times faster than dlib the method is, from paired timings of the same calls:
+    the median and 10th/90th percentiles of dlib's seconds over the method's, call by call,
+    and each side's median latency (ms)."""
+    dlib, method = np.asarray(dlib_seconds), np.asarray(method_seconds)
+    if dlib.shape != method.shape or dlib.size == 0:
+        raise ValueError(f"unpaired timings: {dlib.size} of dlib, {method.size} of the method")
+    ratios = dlib / method
+    return {
+        "dlib_median_ms": 1e3 * float(np.median(dlib)),
+        "method_median_ms": 1e3 * float(np.median(method)),
+        "ratio_median": float(np.median(ratios)),
+        "ratio_p10": float(np.percentile(ratios, 10)),
+        "ratio_p90": float(np.percentile(ratios, 90)),
+    }
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
+    images = [[load_image(record.image_path)] for record in records]  # batches of one
+    boxes = [record.box[None] for record in records]  # [1, 4]
+    dlib = load_landmarker("dlib")
+    method = load_landmarker(FLAGS.method, FLAGS.runtime)
+    for image, box in zip(images, boxes, strict=True):  # warm-up: every face size once each
+        dlib(image, box)
+        method(image, box)
+    dlib_seconds, method_seconds = [], []
+    for call in range(FLAGS.passes * len(images)):
+        image, box = images[call % len(images)], boxes[call % len(images)]
+        if method_goes_first(call):
+            method_seconds.append(timed(method, image, box))
+            dlib_seconds.append(timed(dlib, image, box))
+        else:
+            dlib_seconds.append(timed(dlib, image, box))
+            method_seconds.append(timed(method, image, box))
+    result = {
+        "method": FLAGS.method,
+        "runtime": FLAGS.runtime,
+        "faces": len(images),
+        "dlib_seconds": dlib_seconds,
+        "method_seconds": method_seconds,
+    }
+    with open(FLAGS.output, "w") as file:
+        json.dump(result, file, indent=1)
+
+
+if __name__ == "__main__":
+    define_flags()
+    app.run(main)

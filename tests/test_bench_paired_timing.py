@@ -1,0 +1,41 @@
+"""bench.paired_timing's arithmetic and bench.speed's table of it."""
+
+import pytest
+
+from bench.paired_timing import method_goes_first, speed_ratio_summary
+from bench.speed import paired_table
+
+
+def test_ratio_is_taken_call_by_call_not_of_the_medians():
+    # Three calls: dlib 2, 4, 3 ms against the method's 1, 1, 3 ms -> ratios 2, 4, 1.
+    summary = speed_ratio_summary([0.002, 0.004, 0.003], [0.001, 0.001, 0.003])
+    assert summary["dlib_median_ms"] == pytest.approx(3.0)
+    assert summary["method_median_ms"] == pytest.approx(1.0)
+    assert summary["ratio_median"] == pytest.approx(2.0)  # the medians' ratio would say 3
+    assert summary["ratio_p10"] == pytest.approx(1.2)  # 1 + 0.2 * (2 - 1)
+    assert summary["ratio_p90"] == pytest.approx(3.6)  # 2 + 0.8 * (4 - 2)
+
+
+def test_a_drift_that_slows_both_alike_leaves_the_ratio_alone():
+    drift = [1.0, 2.0, 4.0, 1.5]  # the machine 4x slower at times
+    summary = speed_ratio_summary([0.003 * d for d in drift], [0.001 * d for d in drift])
+    assert summary["ratio_p10"] == pytest.approx(3.0)
+    assert summary["ratio_p90"] == pytest.approx(3.0)
+
+
+def test_unpaired_timings_are_refused():
+    with pytest.raises(ValueError, match="unpaired"):
+        speed_ratio_summary([0.1, 0.2], [0.1])
+    with pytest.raises(ValueError, match="unpaired"):
+        speed_ratio_summary([], [])
+
+
+def test_the_order_alternates_from_call_to_call():
+    assert [method_goes_first(call) for call in range(4)] == [True, False, True, False]
+
+
+def test_paired_table_row():
+    result = {"name": "cascade, litert", "dlib_seconds": [0.002, 0.004, 0.003],
+              "method_seconds": [0.001, 0.001, 0.003]}  # fmt: skip
+    row = paired_table([result])[2].strip("| ").split(" | ")
+    assert row == ["cascade, litert", "3", "3.00", "1.00", "2.00", "1.20–3.60"]
