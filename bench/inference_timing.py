@@ -28,16 +28,23 @@ from face_alignment_tf.data.images import load_image
 FLAGS = flags.FLAGS
 
 
-def define_flags() -> None:
-    flags.DEFINE_string("method", None, "dlib, or a train_dir of any family.", required=True)
+def define_timing_flags(methods: str) -> None:
+    """The flags every timing script shares: what is timed (`methods` describes --method's
+    values), on which faces, and where the JSON result goes."""
+    flags.DEFINE_string("method", None, methods, required=True)
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_string("bbs_dir", None, "300-W boxes root (default: nearest bbs/).")
     flags.DEFINE_string("runtime", None, "The aligner's runtime, for families with several.")
-    flags.DEFINE_boolean("mirror", False, "The aligner's mirror averaging (families with it).")
-    flags.DEFINE_integer("faces", 32, "Faces to time on; also the large batch size.")
-    flags.DEFINE_integer("batch1_passes", 2, "Timed passes over the faces one at a time.")
-    flags.DEFINE_integer("batch_calls", 5, "Timed calls on all the faces at once.")
+    flags.DEFINE_integer("faces", 32, "Faces to time on (the first of --datasets).")
     flags.DEFINE_string("output", None, "Where to write the JSON result.", required=True)
+
+
+def define_flags() -> None:
+    define_timing_flags("dlib, or a train_dir of any family.")
+    flags.DEFINE_boolean("mirror", False, "The aligner's mirror averaging (families with it).")
+    flags.DEFINE_integer("batch1_passes", 2, "Timed passes over the faces one at a time.")
+    flags.DEFINE_integer("batch_calls", 5, "Timed calls on all the faces at once; the large "
+                         "batch is --faces.")  # fmt: skip
 
 
 def peak_rss_mb() -> float:

@@ -20,7 +20,7 @@ import json
 import numpy as np
 from absl import app, flags
 
-from bench.inference_timing import load_landmarker, timed
+from bench.inference_timing import define_timing_flags, load_landmarker, timed
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
 
@@ -28,13 +28,8 @@ FLAGS = flags.FLAGS
 
 
 def define_flags() -> None:
-    flags.DEFINE_string("method", None, "A train_dir of any family.", required=True)
-    flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
-    flags.DEFINE_string("bbs_dir", None, "300-W boxes root (default: nearest bbs/).")
-    flags.DEFINE_string("runtime", None, "The aligner's runtime, for families with several.")
-    flags.DEFINE_integer("faces", 32, "Faces to time on.")
+    define_timing_flags("A train_dir of any family (timed against dlib).")
     flags.DEFINE_integer("passes", 6, "Timed passes over the faces.")
-    flags.DEFINE_string("output", None, "Where to write the JSON result.", required=True)
 
 
 def method_goes_first(call: int) -> bool:
