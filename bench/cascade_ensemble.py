@@ -15,12 +15,18 @@ import numpy as np
 from absl import app, flags
 
 from bench.flags import define_model_flags
-from bench.robustness import faces_of, markdown_table, model_predictors, nme, summary_rows
+from bench.robustness import (
+    MIRRORED,
+    faces_of,
+    markdown_table,
+    model_predictors,
+    nme,
+    summary_rows,
+)
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.face_aligner import DEFAULT_MODEL
 
 FLAGS = flags.FLAGS
-MIRRORED = " + mirror averaging"  # model_predictors' suffix of a mirrored variant
 
 
 def define_flags() -> None:

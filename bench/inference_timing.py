@@ -47,6 +47,15 @@ def define_flags() -> None:
                          "batch is --faces.")  # fmt: skip
 
 
+def timing_faces() -> tuple[list[np.ndarray], np.ndarray]:
+    """The first --faces faces of --datasets: decoded uint8 RGB images and their boxes
+    [N, 4, 2] (y, x)."""
+    records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
+    return [load_image(record.image_path) for record in records], np.stack(
+        [record.box for record in records]
+    )
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
     from the parent through fork and exec, so a child would report its parent's peak."""
@@ -92,9 +101,7 @@ def main(argv: list[str]) -> None:
         from face_alignment_tf.families import get_family
 
         get_family(read_model_file(FLAGS.method)[0])  # the family's modules
-    records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
-    images = [load_image(record.image_path) for record in records]
-    boxes = np.stack([record.box for record in records])
+    images, boxes = timing_faces()
     rss_after_imports = current_rss_mb()
 
     start = time.perf_counter()

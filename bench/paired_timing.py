@@ -20,9 +20,7 @@ import json
 import numpy as np
 from absl import app, flags
 
-from bench.inference_timing import define_timing_flags, load_landmarker, timed
-from face_alignment_tf.data.discovery import discover_faces
-from face_alignment_tf.data.images import load_image
+from bench.inference_timing import define_timing_flags, load_landmarker, timed, timing_faces
 
 FLAGS = flags.FLAGS
 
@@ -56,9 +54,9 @@ def speed_ratio_summary(dlib_seconds: list[float], method_seconds: list[float]) 
 
 def main(argv: list[str]) -> None:
     del argv
-    records = discover_faces(FLAGS.datasets, FLAGS.bbs_dir)[: FLAGS.faces]
-    images = [[load_image(record.image_path)] for record in records]  # batches of one
-    boxes = [record.box[None] for record in records]  # [1, 4]
+    pixels, corners = timing_faces()
+    images = [[image] for image in pixels]  # batches of one
+    boxes = [box[None] for box in corners]  # [1, 4, 2]
     dlib = load_landmarker("dlib")
     method = load_landmarker(FLAGS.method, FLAGS.runtime)
     for image, box in zip(images, boxes, strict=True):  # warm-up: every face size once each

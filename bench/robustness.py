@@ -101,6 +101,9 @@ def detected_errors(detect: Detect, faces, seed: int, every: int) -> dict[str, d
     return results
 
 
+MIRRORED = " + mirror averaging"  # the suffix of a mirror-averaged variant's name
+
+
 def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[str, Predict]]:
     """(name, predict) of each model (shipped names or train_dirs), each folder once; those
     in `mirrored` a second time with mirror averaging."""
@@ -114,7 +117,7 @@ def model_predictors(models: list[str], mirrored: list[str] = ()) -> list[tuple[
         name = model_label(aligner.trained.display_name, folder)
         variants = [(name, aligner)]
         if model in mirrored:
-            variants.append((f"{name} + mirror averaging", FaceAligner(model, None, mirror=True)))
+            variants.append((name + MIRRORED, FaceAligner(model, None, mirror=True)))
         for label, each in variants:
             predictors.append((label, lambda image, box, a=each: a.align(image, box[None])[0]))
     return predictors
