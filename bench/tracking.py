@@ -7,9 +7,11 @@ the NME of detecting and aligning every frame (`FaceAligner.detect_and_align`) a
 tracking with and without smoothing, and the time per frame of each, tracked frames and
 detection frames apart (median ms; frames/s = 1000 / median). On the still clip (100
 frames, fresh camera noise each): the jitter (mean frame-to-frame motion of the points)
-with and without smoothing.
+with and without smoothing. --betas: the smoothing's speed coefficient, a row (and a jitter)
+per value (default: the tracker's own).
 """
 
+import inspect
 import time
 
 import numpy as np
@@ -29,7 +31,7 @@ def closest(faces, truth) -> float:
     return min((nme(face.landmarks, truth) for face in faces), default=np.inf)
 
 
-def tracking_report(photo: str) -> str:
+def tracking_report(photo: str, betas: list[float] | None = None) -> str:
     record = discover_faces(photo)[0]
     image, points = load_image(record.image_path), np.asarray(record.landmarks, np.float64)
     clip = list(moving_clip(image, points))
@@ -42,8 +44,10 @@ def tracking_report(photo: str) -> str:
         times.append(1000 * (time.perf_counter() - started))
         errors.append(closest(faces, truth))
     rows.append(("detect + align every frame", np.mean(errors), np.median(times), None, 0))
-    for smoothing in (True, False):
-        tracker = FaceTracker(aligner=aligner, smoothing=smoothing)
+    default_beta = inspect.signature(FaceTracker).parameters["beta"].default
+    settings = [(True, beta) for beta in betas or [default_beta]] + [(False, default_beta)]
+    for smoothing, beta in settings:
+        tracker = FaceTracker(aligner=aligner, smoothing=smoothing, beta=beta)
         tracked, detected, errors = [], [], []
         for frame, truth, moment in clip:
             started = time.perf_counter()
@@ -51,13 +55,15 @@ def tracking_report(photo: str) -> str:
             elapsed = 1000 * (time.perf_counter() - started)
             (tracked if faces and faces[0].tracked else detected).append(elapsed)
             errors.append(closest(faces, truth))
-        name = f"tracking, smoothing {'on' if smoothing else 'off'}"
+        name = f"tracking, smoothing on (beta {beta:g})" if smoothing else "tracking, smoothing off"
         rows.append((name, np.mean(errors), np.median(tracked), np.median(detected), len(tracked)))
     still = list(still_clip(image, points))
     jitters = {}
-    for smoothing in (False, True):
-        tracker = FaceTracker(aligner=aligner, smoothing=smoothing)
-        jitters[smoothing] = jitter([tracker.update(f, t)[0].landmarks for f, _, t in still])
+    for smoothing, beta in [(False, default_beta), *settings[:-1]]:
+        tracker = FaceTracker(aligner=aligner, smoothing=smoothing, beta=beta)
+        jitters[beta if smoothing else None] = jitter(
+            [tracker.update(f, t)[0].landmarks for f, _, t in still]
+        )
     lines = [
         f"Moving clip: {len(clip)} frames of 640x480, one face.",
         "",
@@ -73,11 +79,13 @@ def tracking_report(photo: str) -> str:
         else:
             lines.append(f"| {name} | {100 * error:.2f} | {count} | {first:.2f} "
                          f"({1000 / first:.0f}/s) | {second:.2f} |")  # fmt: skip
+    raw = jitters.pop(None)
+    smoothed = ", ".join(f"{value:.3f} px with beta {beta:g} ({raw / value:.1f}x less)"
+                         for beta, value in jitters.items())  # fmt: skip
     lines += [
         "",
-        f"Still clip ({len(still)} frames, camera noise std 4): jitter "
-        f"{jitters[False]:.3f} px a frame without smoothing, {jitters[True]:.3f} px with "
-        f"({jitters[False] / jitters[True]:.1f}x less).",
+        f"Still clip ({len(still)} frames, camera noise std 4): jitter {raw:.3f} px a frame "
+        f"without smoothing, {smoothed}.",
         "",
     ]
     return "\n".join(lines)
@@ -85,9 +93,11 @@ def tracking_report(photo: str) -> str:
 
 def main(argv: list[str]) -> None:
     del argv
-    print(tracking_report(FLAGS.photo))
+    print(tracking_report(FLAGS.photo, [float(beta) for beta in FLAGS.betas]))
 
 
 if __name__ == "__main__":
     flags.DEFINE_string("photo", None, "The 300-W test photo (with its .pts).", required=True)
+    flags.DEFINE_list("betas", [], "Smoothing speed coefficients, a row each (default: the "
+                      "tracker's).")  # fmt: skip
     app.run(main)
