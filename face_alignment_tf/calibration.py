@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from face_alignment_tf.artifacts.model_dir import CALIBRATION_FILE
 from face_alignment_tf.detectors import corner_array
-
-CALIBRATION_FILE = "calibration.json"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,9 +19,9 @@ import numpy as np
 import tensorflow as tf
 
 from face_alignment_tf.artifacts.checkpoints import checkpoint_path, indexed_steps
+from face_alignment_tf.artifacts.model_dir import save_model_dir
 from face_alignment_tf.data.errors import DataError, exit_on_data_error
 from face_alignment_tf.families.registry import open_trained_model
-from face_alignment_tf.pretrained import save_model_dir
 
 
 def checkpointed_variables(checkpoint: tf.train.Checkpoint) -> list[tf.Variable]:

@@ -15,8 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
-from face_alignment_tf.artifacts.model_file import MODEL_FILE
-from face_alignment_tf.calibration import CALIBRATION_FILE
+from face_alignment_tf.artifacts.model_dir import save_model_dir
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MANIFEST = "MANIFEST.json"
@@ -59,19 +58,6 @@ def load_pretrained(name: str):
 
     folder, manifest = verified_model_dir(name)
     return load_trained_model(folder, str(folder / manifest["checkpoint"]), manifest["family"])
-
-
-def save_model_dir(checkpoint, train_dir: str | Path, folder: Path, step: int) -> str:
-    """Saves `checkpoint` (a family's checkpoint object) as folder/ckpt-<step> beside copies
-    of train_dir's model.json and, when it has one, its calibration.json; returns the
-    checkpoint's prefix. `folder` is then a train_dir any family loader reads."""
-    import tensorflow as tf
-
-    prefix = tf.train.CheckpointManager(checkpoint, folder, 1).save(checkpoint_number=step)
-    shutil.copyfile(Path(train_dir) / MODEL_FILE, folder / MODEL_FILE)
-    if (Path(train_dir) / CALIBRATION_FILE).is_file():  # the detectors' box calibrations
-        shutil.copyfile(Path(train_dir) / CALIBRATION_FILE, folder / CALIBRATION_FILE)
-    return prefix
 
 
 def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:

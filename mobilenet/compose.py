@@ -16,11 +16,11 @@ input size), one checkpoint numbered by the cascade's step, and model.json namin
 
 from pathlib import Path
 
+from face_alignment_tf.artifacts.model_dir import save_model_dir
 from face_alignment_tf.artifacts.model_file import read_model_file, write_model_file
 from face_alignment_tf.data.errors import DataError, exit_on_data_error
-from face_alignment_tf.families.registry import load_trained_model
+from face_alignment_tf.families.trained_model import TrainedModel
 from face_alignment_tf.mobilenet.family import FAMILY
-from face_alignment_tf.pretrained import save_model_dir
 
 
 def compose_cascade(cascade_dir: str | Path, stage1_dir: str | Path, output_dir: str | Path) -> str:
@@ -29,8 +29,9 @@ def compose_cascade(cascade_dir: str | Path, stage1_dir: str | Path, output_dir:
     output_dir = Path(output_dir)
     if output_dir.exists():
         raise DataError(output_dir, "already exists (the cascade goes into a new train_dir)")
-    cascade = load_trained_model(cascade_dir, expected_family=FAMILY.name)
-    first = load_trained_model(stage1_dir, expected_family=FAMILY.name)
+    cascade, first = (
+        TrainedModel(folder, FAMILY).restore() for folder in (cascade_dir, stage1_dir)
+    )
     if cascade.model.stages < 2:
         raise DataError(cascade_dir, "is a one-stage model: nothing to put a stage 1 under")
     target, source = cascade.model.stage_1, first.model.stage_1
