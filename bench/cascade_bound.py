@@ -11,7 +11,8 @@ two-stage cascade) align every face of --datasets under each of --perturbations 
 (the whole cascade, as `FaceAligner.align`) and once by `refine` from the face's true
 (y, x) points, as if a perfect first stage had found them. Where the two agree the first
 stage costs nothing and the later stages' own error is the cascade's floor; their gap is
-the most that a better first stage could win. Prints one Markdown table per model.
+the most that a better first stage could win. Prints two Markdown tables per model, one
+per start.
 """
 
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from absl import app, flags
 
 from bench.flags import define_model_flags, model_label
 from bench.perturbations import PERTURBATIONS
-from bench.robustness import faces_of, nme, perturbed_faces, summary_rows
+from bench.robustness import faces_of, markdown_table, nme, perturbed_faces, summary_rows
 from face_alignment_tf.data.errors import exit_on_data_error
 from face_alignment_tf.face_aligner import DEFAULT_MODEL, FaceAligner
 
@@ -58,25 +59,6 @@ def bound_errors(
     return errors
 
 
-def bound_table(title: str, errors: dict[str, dict[str, dict[str, float]]]) -> list[str]:
-    """Markdown: a row per perturbation, mean NME and failure rate of each start."""
-    box, truth = summary_rows(errors[START_FROM_BOX]), summary_rows(errors[START_FROM_TRUTH])
-    lines = [
-        f"#### {title}",
-        "",
-        f"| perturbation | faces | {START_FROM_BOX}: mean NME % | failure % "
-        f"| {START_FROM_TRUTH}: mean NME % | failure % |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, row in box.items():
-        lines.append(
-            f"| {name} | {row['faces']} | {100 * row['mean_nme']:.2f} | "
-            f"{100 * row['failure_rate_0.08']:.1f} | {100 * truth[name]['mean_nme']:.2f} | "
-            f"{100 * truth[name]['failure_rate_0.08']:.1f} |"
-        )
-    return [*lines, ""]
-
-
 def main(argv) -> None:
     del argv
     faces = faces_of(FLAGS.datasets, FLAGS.bbs_dir)
@@ -90,7 +72,8 @@ def main(argv) -> None:
             lambda image, box, a=aligner: a.align(image, box[None])[0],
             aligner.landmarker.refine, faces, FLAGS.perturbations, FLAGS.seed,
         )  # fmt: skip
-        print("\n".join(bound_table(f"{title}, {len(faces)} faces", errors)), flush=True)
+        for start, rows in errors.items():
+            print("\n".join(markdown_table(f"{title}: {start}", summary_rows(rows))), flush=True)
 
 
 if __name__ == "__main__":
