@@ -7,8 +7,8 @@ the NME of detecting and aligning every frame (`FaceAligner.detect_and_align`) a
 tracking with and without smoothing, and the time per frame of each, tracked frames and
 detection frames apart (median ms; frames/s = 1000 / median). On the still clip (100
 frames, fresh camera noise each): the jitter (mean frame-to-frame motion of the points)
-with and without smoothing. --betas: the smoothing's speed coefficient, a row (and a jitter)
-per value (default: the tracker's own).
+with and without smoothing. --model: the cascade (default: the shipped one); --betas: the
+smoothing's speed coefficient, a row (and a jitter) per value (default: the tracker's own).
 """
 
 import inspect
@@ -21,7 +21,7 @@ from bench.robustness import nme
 from bench.synthetic_clip import jitter, moving_clip, still_clip
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
-from face_alignment_tf.face_aligner import FaceAligner
+from face_alignment_tf.face_aligner import DEFAULT_MODEL, FaceAligner
 from face_alignment_tf.tracking import FaceTracker
 
 FLAGS = flags.FLAGS
@@ -31,11 +31,13 @@ def closest(faces, truth) -> float:
     return min((nme(face.landmarks, truth) for face in faces), default=np.inf)
 
 
-def tracking_report(photo: str, betas: list[float] | None = None) -> str:
+def tracking_report(
+    photo: str, betas: list[float] | None = None, model: str = DEFAULT_MODEL
+) -> str:
     record = discover_faces(photo)[0]
     image, points = load_image(record.image_path), np.asarray(record.landmarks, np.float64)
     clip = list(moving_clip(image, points))
-    aligner = FaceAligner()
+    aligner = FaceAligner(model)
     rows = []
     times, errors = [], []
     for frame, truth, _ in clip:
@@ -93,11 +95,12 @@ def tracking_report(photo: str, betas: list[float] | None = None) -> str:
 
 def main(argv: list[str]) -> None:
     del argv
-    print(tracking_report(FLAGS.photo, [float(beta) for beta in FLAGS.betas]))
+    print(tracking_report(FLAGS.photo, [float(beta) for beta in FLAGS.betas], FLAGS.model))
 
 
 if __name__ == "__main__":
     flags.DEFINE_string("photo", None, "The 300-W test photo (with its .pts).", required=True)
+    flags.DEFINE_string("model", DEFAULT_MODEL, "A shipped model's name or a train_dir.")
     flags.DEFINE_list("betas", [], "Smoothing speed coefficients, a row each (default: the "
                       "tracker's).")  # fmt: skip
     app.run(main)
