@@ -15,6 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
+from face_alignment_tf.artifacts.checkpoints import checkpoint_step
 from face_alignment_tf.artifacts.model_dir import save_model_dir
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -71,7 +72,7 @@ def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    step = int(Path(trained.checkpoint_path).name.rsplit("-", 1)[1])
+    step = checkpoint_step(trained.checkpoint_path)
     checkpoint = trained.family.checkpoint(trained.model)
     checkpoint_name = Path(save_model_dir(checkpoint, train_dir, folder, step)).name
     trained.family.write_runtimes(trained.model, str(folder / checkpoint_name))

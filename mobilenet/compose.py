@@ -16,8 +16,10 @@ input size), one checkpoint numbered by the cascade's step, and model.json namin
 
 from pathlib import Path
 
+from face_alignment_tf.artifacts.checkpoints import checkpoint_step
 from face_alignment_tf.artifacts.model_dir import save_model_dir
 from face_alignment_tf.artifacts.model_file import read_model_file, write_model_file
+from face_alignment_tf.backbones.mobilenet_v2.network import transfer_weights
 from face_alignment_tf.data.errors import DataError, exit_on_data_error
 from face_alignment_tf.families.trained_model import TrainedModel
 from face_alignment_tf.mobilenet.family import FAMILY
@@ -38,9 +40,8 @@ def compose_cascade(cascade_dir: str | Path, stage1_dir: str | Path, output_dir:
     if source.input_size != target.input_size:
         raise DataError(stage1_dir, f"stage 1 reads {source.input_size} px, the cascade's "
                                     f"{target.input_size} px")  # fmt: skip
-    for source_weight, target_weight in zip(source.weights, target.weights, strict=True):
-        target_weight.assign(source_weight)
-    step = int(Path(cascade.checkpoint_path).name.rsplit("-", 1)[1])
+    transfer_weights(source, target)
+    step = checkpoint_step(cascade.checkpoint_path)
     output_dir.mkdir(parents=True)
     prefix = save_model_dir(cascade.family.checkpoint(cascade.model), cascade_dir, output_dir, step)
     family, description = read_model_file(output_dir)
