@@ -15,7 +15,6 @@ import json
 import shutil
 from pathlib import Path
 
-from face_alignment_tf.artifacts.checkpoints import checkpoint_step
 from face_alignment_tf.artifacts.model_dir import save_model_dir
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -65,6 +64,7 @@ def package_model(train_dir: str | Path, name: str, manifest: dict) -> Path:
     """Writes models/<name> from train_dir's latest checkpoint: model.json, the inference
     checkpoint (weights and extra state, no optimiser), the family's runtimes converted
     beside it, and MANIFEST.json with `manifest` and every file's sha256."""
+    from face_alignment_tf.artifacts.checkpoints import checkpoint_step  # imports TensorFlow
     from face_alignment_tf.families.registry import load_trained_model
 
     trained = load_trained_model(train_dir)
