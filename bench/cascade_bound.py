@@ -30,9 +30,18 @@ FLAGS = flags.FLAGS
 START_FROM_BOX, START_FROM_TRUTH = "cascade from the box", "later stages from the true points"
 
 
+def unknown_perturbations(names: list[str]) -> list[str]:
+    """Those of `names` that are not a perturbation of `bench.perturbations`."""
+    return sorted(set(names) - {perturbation.name for perturbation in PERTURBATIONS})
+
+
 def define_flags() -> None:
     flags.DEFINE_list("perturbations", ["none"], "Names of bench.perturbations' perturbations.")
     flags.DEFINE_integer("seed", 0, "Seed of every perturbation's draws.")
+    flags.register_validator(
+        "perturbations", lambda names: not unknown_perturbations(names),
+        "names a perturbation that bench.perturbations does not have",
+    )  # fmt: skip
 
 
 def bound_errors(
@@ -46,7 +55,7 @@ def bound_errors(
     and `refine(image, true points [68, 2])` (START_FROM_TRUTH), both -> [68, 2] (y, x),
     on `faces` (`bench.robustness.faces_of`) under each named perturbation."""
     names = [perturbation.name for perturbation in PERTURBATIONS]
-    unknown = sorted(set(perturbations) - set(names))
+    unknown = unknown_perturbations(perturbations)
     if unknown:
         raise ValueError(f"unknown perturbations {unknown}; known: {names}")
     errors = {START_FROM_BOX: {}, START_FROM_TRUTH: {}}
