@@ -8,7 +8,12 @@ upright points, composed with that rotation. Matrices are 3x3 affines on (y, x, 
 image to crop pixels, numpy or TF's numpy by the same code.
 """
 
-from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, array_module, crop_matrix
+from face_alignment_tf.backbones.mobilenet_v2.crop import (
+    INPUT_SIZE,
+    array_module,
+    crop_matrix,
+    homogeneous,
+)
 
 STAGE2_CROPS = ("box", "aligned")
 LEFT_EYE, RIGHT_EYE = slice(36, 42), slice(42, 48)  # image-left eye first, as 36 / 45
@@ -39,19 +44,17 @@ def upright_matrix(points, xp=None):
     xp = array_module(xp)
     points = xp.asarray(points, xp.float32)
     step = eye_line(points, xp)
-    length = xp.sqrt(xp.sum(step * step, axis=-1))
+    length = xp.sqrt(xp.sum(step * step, axis=-1, keepdims=True))
     level = length > 0
-    length = xp.where(level, length, 1.0)
-    cos = xp.where(level, step[..., 1] / length, 1.0)
-    sin = step[..., 0] / length
+    sin_cos = xp.where(  # the eye line's direction (dy, dx) = (sin, cos)
+        level, step / xp.where(level, length, 1.0), xp.asarray([0.0, 1.0], xp.float32)
+    )
+    rotation = xp.stack(  # R = [[cos, -sin], [sin, cos]] on (y, x)
+        [sin_cos[..., ::-1] * xp.asarray([1.0, -1.0], xp.float32), sin_cos], axis=-2
+    )
     centre = xp.mean(points, axis=-2)
-    zeros, ones = xp.zeros_like(cos), xp.ones_like(cos)
-    rows = [  # p -> c + R (p - c), R = [[cos, -sin], [sin, cos]] on (y, x)
-        xp.stack([cos, -sin, centre[..., 0] - cos * centre[..., 0] + sin * centre[..., 1]], -1),
-        xp.stack([sin, cos, centre[..., 1] - sin * centre[..., 0] - cos * centre[..., 1]], -1),
-        xp.stack([zeros, zeros, ones], axis=-1),
-    ]
-    return xp.stack(rows, axis=-2)
+    offset = centre - xp.sum(rotation * centre[..., None, :], axis=-1)  # p -> c + R (p - c)
+    return homogeneous(xp.concatenate([rotation, offset[..., None]], axis=-1), xp)
 
 
 def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=None):

@@ -32,20 +32,27 @@ def array_module(xp: ModuleType | None) -> ModuleType:
     return tnp
 
 
+def homogeneous(top, xp=None):
+    """Affines [..., 3, 3] from their top two rows [..., 2, 3]: (0, 0, 1) below."""
+    xp = array_module(xp)
+    bottom = xp.zeros_like(top[..., :1, :]) + xp.asarray([0.0, 0.0, 1.0], xp.float32)
+    return xp.concatenate([top, bottom], axis=-2)
+
+
 def padded_square(boxes, xp=None):
     """(top-left (y, x) [..., 2], side [...]) of the demo's padded square around box corners
     [..., k, 2] (y, x). `xp`: the array module, numpy (the LiteRT path) or TF's numpy
-    (graphs, tf.data); the arithmetic is the same."""
+    (graphs, tf.data); the arithmetic is the same, in as few array operations as it takes
+    (on one face each numpy call costs more than its arithmetic)."""
     xp = array_module(xp)
     boxes = xp.asarray(boxes, xp.float32)
     lo, hi = xp.min(boxes, axis=-2), xp.max(boxes, axis=-2)
     extent = hi - lo + 1.0  # obtain_bbox: w, h = x2 - x1 + 1, y2 - y1 + 1
-    pad = xp.maximum(xp.flip(extent, axis=-1) - extent, 0.0) / 2  # short side to square
+    pad = xp.maximum(extent[..., ::-1] - extent, 0.0) / 2  # short side to square
     lo, hi = lo - pad, hi + pad
     size = hi - lo  # pad_bbox measures without the +1
-    zeros = xp.zeros_like(size[..., 0])
-    lo = lo - xp.stack([zeros, SIDE_PAD * size[..., 1]], axis=-1)
-    hi = hi + xp.stack([2 * SIDE_PAD * size[..., 0], SIDE_PAD * size[..., 1]], axis=-1)
+    lo = lo - size * xp.asarray([0.0, SIDE_PAD], xp.float32)  # x: 5 % of the width
+    hi = hi + size * xp.asarray([2 * SIDE_PAD, SIDE_PAD], xp.float32)  # bottom: 10 % down
     return lo, hi[..., 1] - lo[..., 1]
 
 
@@ -54,14 +61,11 @@ def crop_matrix(boxes, size: int = INPUT_SIZE, xp=None):
     square's width onto `size` pixels, its top-left corner onto (0, 0)."""
     xp = array_module(xp)
     origin, side = padded_square(boxes, xp)
-    scale = size / side
-    zeros, ones = xp.zeros_like(scale), xp.ones_like(scale)
-    rows = [
-        xp.stack([scale, zeros, -scale * origin[..., 0]], axis=-1),
-        xp.stack([zeros, scale, -scale * origin[..., 1]], axis=-1),
-        xp.stack([zeros, zeros, ones], axis=-1),
-    ]
-    return xp.stack(rows, axis=-2)
+    scale = (size / side)[..., None]  # [..., 1]
+    top = xp.concatenate(  # [[s, 0, -s oy], [0, s, -s ox]]
+        [scale[..., None] * xp.eye(2, dtype=xp.float32), (-scale * origin)[..., None]], axis=-1
+    )
+    return homogeneous(top, xp)
 
 
 def opencv_crop(pixels: np.ndarray, matrix: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
