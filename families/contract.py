@@ -166,10 +166,14 @@ class ModelFamily(abc.ABC):
         """The whole-image aligner of a model; `checkpoint`: the path its weights came from
         (a family may keep converted runtimes beside it)."""
 
-    def write_runtimes(self, model: keras.Model, checkpoint: str) -> list[Path]:
+    def write_runtimes(
+        self, model: keras.Model, checkpoint: str, quantization_records: Path | None = None
+    ) -> list[Path]:
         """Converts the runtimes the family's aligner loads beside `checkpoint` (a shipped
-        model carries them); returns the files written (default none)."""
-        del model, checkpoint
+        model carries them); returns the files written (default none). With converted
+        training records a family may write integer runtimes calibrated on them where that
+        costs no accuracy (none by default)."""
+        del model, checkpoint, quantization_records
         return []
 
     def exportable_networks(self, model: keras.Model) -> dict[str, "ExportableNetwork"]:

@@ -35,6 +35,7 @@ from face_alignment_tf.mobilenet.lite_aligner import (
     stage_models,
     write_stage_models,
 )
+from face_alignment_tf.mobilenet.quantization import quantization_crops
 from face_alignment_tf.mobilenet.trainer import MobilenetTrainingConfig, training_parts
 from face_alignment_tf.runtimes.formats import ExportablePipeline
 
@@ -131,9 +132,15 @@ class MobilenetFamily(ModelFamily):
         contents = stage_models(model.networks, checkpoint)
         return MobilenetLiteAligner(contents, model.stage2_crop, mirror)
 
-    def write_runtimes(self, model: MobileNetCascade, checkpoint: str) -> list[Path]:
-        """Each stage's .tflite beside the checkpoint, which the LiteRT aligner loads."""
-        return write_stage_models(model.networks, checkpoint)
+    def write_runtimes(
+        self, model: MobileNetCascade, checkpoint: str, quantization_records: Path | None = None
+    ) -> list[Path]:
+        """Each stage's .tflite beside the checkpoint, which the LiteRT aligner loads; with
+        training records, stage 1 in int8 calibrated on their crops (`mobilenet.quantization`)."""
+        crops = None
+        if quantization_records is not None:
+            crops = quantization_crops(quantization_records, model.stage_1.input_size)
+        return write_stage_models(model.networks, checkpoint, crops)
 
     def exportable_networks(self, model: MobileNetCascade) -> dict[str, ExportableNetwork]:
         return {

@@ -8,7 +8,8 @@ the stage's TFLite model (XNNPACK, `runtimes.functions.LiteRtFunction`), the poi
 back; stage 2 crops around stage 1's points (`mobilenet.crops.stage2_crop_matrix`).
 The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
 against. Each stage's .tflite is converted once per checkpoint and kept beside it
-(`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable.
+(`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable; a packaged model's
+stage 1 may be int8 (`mobilenet.quantization`), with the same float input and output.
 """
 
 from collections.abc import Sequence
@@ -29,7 +30,11 @@ from face_alignment_tf.data.geometry import map_points
 from face_alignment_tf.data.images import as_rgb_uint8, unit_rgb_pixels
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
 from face_alignment_tf.mobilenet.crops import stage_crop_matrix
-from face_alignment_tf.runtimes.formats import export_network, exported_bytes
+from face_alignment_tf.runtimes.formats import (
+    export_int8_network,
+    export_network,
+    exported_bytes,
+)
 from face_alignment_tf.runtimes.functions import LiteRtFunction
 
 if TYPE_CHECKING:  # loading the .tflite files needs no Keras
@@ -48,11 +53,21 @@ def stage_paths(checkpoint: str, stages: int) -> list[Path]:
     ]
 
 
-def write_stage_models(networks: Sequence["MobileNetV2Regressor"], checkpoint: str) -> list[Path]:
-    """Converts every stage to LiteRT beside `checkpoint` (`stage_paths`)."""
+def write_stage_models(
+    networks: Sequence["MobileNetV2Regressor"],
+    checkpoint: str,
+    stage1_quantization_crops: np.ndarray | None = None,
+) -> list[Path]:
+    """Converts every stage to LiteRT beside `checkpoint` (`stage_paths`); with
+    `stage1_quantization_crops` (stage-1 crops, `mobilenet.quantization.quantization_crops`) stage 1
+    in int8, its activations calibrated on them."""
     paths = stage_paths(checkpoint, len(networks))
-    for network, path in zip(networks, paths, strict=True):
-        export_network(network, stage_input_shape(network), "tflite", path)
+    for index, (network, path) in enumerate(zip(networks, paths, strict=True)):
+        shape = stage_input_shape(network)
+        if index == 0 and stage1_quantization_crops is not None:
+            export_int8_network(network, shape, stage1_quantization_crops, path)
+        else:
+            export_network(network, shape, "tflite", path)
     return paths
 
 

@@ -2,11 +2,12 @@
 Keras' export is called.
 
     export_network(network, (64, 64, 3), "tflite", Path("stage_1.tflite"))
+    export_int8_network(network, (64, 64, 3), crops, Path("stage_1.tflite"))  # int8
     export_function(pipeline, "onnx", Path("cascade.onnx"))
 
 Keras 3's `model.export` writes each (`TFLiteConverter.from_keras_model` fails under
 Keras 3): float32 input [batch, *input_shape], the batch 1 for TFLite (LiteRT) and any
-batch otherwise.
+batch otherwise. The int8 TFLite network is converted from that SavedModel.
 """
 
 import dataclasses
@@ -14,6 +15,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:  # the formats are read without importing Keras (the CLI's start)
     import keras
@@ -78,6 +81,27 @@ def export_network(
     path.parent.mkdir(parents=True, exist_ok=True)
     signature = [tf.TensorSpec((spec.batch, *input_shape), tf.float32)]
     network.export(str(path), format=spec.keras_format, input_signature=signature, verbose=False)
+    return path
+
+
+def export_int8_network(
+    network: "keras.Model", input_shape: tuple[int, ...], representative: np.ndarray, path: Path
+) -> Path:
+    """Writes `network` to `path` as a TFLite model with int8 weights and activations (batch
+    1, float32 input and output: it replaces the float one as is), the activations' ranges
+    calibrated on `representative` [n, *input_shape] (inputs as the network meets them:
+    a range they miss is clipped). Returns `path`."""
+    import tensorflow as tf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    representative = np.asarray(representative, np.float32)
+    with tempfile.TemporaryDirectory() as scratch:
+        export_network(network, input_shape, "saved_model", Path(scratch) / "saved_model")
+        converter = tf.lite.TFLiteConverter.from_saved_model(str(Path(scratch) / "saved_model"))
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.representative_dataset = lambda: ([sample[None]] for sample in representative)
+        path.write_bytes(converter.convert())
     return path
 
 

@@ -37,6 +37,30 @@ def test_a_packaged_model_loads_by_name_with_its_manifest(packaged, bundled_face
     np.testing.assert_array_equal(shipped, load_aligner(config.train_dir).predict(images, boxes))
 
 
+def test_a_model_packaged_with_quantization_datasets_names_them_and_ships_int8(
+    smoke_run, bundled_faces, tmp_path, monkeypatch
+):
+    from ai_edge_litert.interpreter import Interpreter
+
+    monkeypatch.setattr(pretrained, "MODELS_DIR", tmp_path / "models")
+    config, _ = smoke_run("mobilenet")
+    folder = pretrained.package_model(config.train_dir, "tiny-int8", {}, bundled_faces)
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    assert manifest["quantization_datasets"] == bundled_faces
+    stage_1 = folder / "ckpt-2.litert/stage_1.tflite"
+    assert "ckpt-2.litert/stage_1.tflite" in manifest["sha256"]
+    details = Interpreter(model_path=str(stage_1)).get_tensor_details()
+    assert any(d["dtype"] == np.int8 for d in details)
+    records = discover_faces(bundled_faces)
+    images = [load_image(r.image_path) for r in records]
+    points = (
+        pretrained.load_pretrained("tiny-int8")
+        .aligner()
+        .predict(images, np.stack([r.box for r in records]))
+    )
+    assert points.shape == (len(records), 68, 2) and np.all(np.isfinite(points))
+
+
 def test_corrupt_and_missing_files_are_named(packaged):
     _, folder = packaged
     weights = folder / "ckpt-2.data-00000-of-00001"
