@@ -11,8 +11,13 @@ the speed ratio is taken per face (dlib's seconds over the method's on that face
 summarised by its median and 10th-90th percentiles. Load time and memory stay with
 bench.inference_timing, which runs each landmarker alone in its process.
 
+dlib's own speed changes from one process to the next (1.2-2.6 ms a face on one VM in one
+hour, 2026-12-04), and a per-process ratio with it: to compare cascades, give the others
+with --versus; each face then runs through dlib, --method and each of them in an order that
+rotates from face to face, all in one process.
+
 Written to --output as JSON: the method, the faces, and each landmarker's seconds per
-timed call in call order (one entry per face and pass).
+timed call in call order (one entry per face and pass; --versus's under "versus", by name).
 """
 
 import json
@@ -28,11 +33,15 @@ FLAGS = flags.FLAGS
 def define_flags() -> None:
     define_timing_flags("A train_dir of any family (timed against dlib).")
     flags.DEFINE_integer("passes", 6, "Timed passes over the faces.")
+    flags.DEFINE_list("versus", [], "More landmarkers (train_dirs) timed in the same process, "
+                      "face by face with dlib and --method.")  # fmt: skip
 
 
-def method_goes_first(call: int) -> bool:
-    """Whether the method runs before dlib on the call-th face timed (alternating)."""
-    return call % 2 == 0
+def call_order(call: int, count: int) -> list[int]:
+    """The order in which `count` landmarkers run the call-th face timed: 0, 1, ..., rotated
+    by one from call to call (so each runs first, second... equally often; for two, dlib and
+    the method alternate)."""
+    return [(call + index) % count for index in range(count)]
 
 
 def speed_ratio_summary(dlib_seconds: list[float], method_seconds: list[float]) -> dict:
@@ -57,26 +66,23 @@ def main(argv: list[str]) -> None:
     pixels, corners = timing_faces()
     images = [[image] for image in pixels]  # batches of one
     boxes = [box[None] for box in corners]  # [1, 4, 2]
-    dlib = load_landmarker("dlib")
-    method = load_landmarker(FLAGS.method, FLAGS.runtime)
+    names = [FLAGS.method, *FLAGS.versus]
+    landmarkers = [load_landmarker("dlib")] + [load_landmarker(n, FLAGS.runtime) for n in names]
     for image, box in zip(images, boxes, strict=True):  # warm-up: every face size once each
-        dlib(image, box)
-        method(image, box)
-    dlib_seconds, method_seconds = [], []
+        for landmarker in landmarkers:
+            landmarker(image, box)
+    seconds = [[] for _ in landmarkers]
     for call in range(FLAGS.passes * len(images)):
         image, box = images[call % len(images)], boxes[call % len(images)]
-        if method_goes_first(call):
-            method_seconds.append(timed(method, image, box))
-            dlib_seconds.append(timed(dlib, image, box))
-        else:
-            dlib_seconds.append(timed(dlib, image, box))
-            method_seconds.append(timed(method, image, box))
+        for index in call_order(call, len(landmarkers)):
+            seconds[index].append(timed(landmarkers[index], image, box))
     result = {
         "method": FLAGS.method,
         "runtime": FLAGS.runtime,
         "faces": len(images),
-        "dlib_seconds": dlib_seconds,
-        "method_seconds": method_seconds,
+        "dlib_seconds": seconds[0],
+        "method_seconds": seconds[1],
+        "versus": dict(zip(FLAGS.versus, seconds[2:], strict=True)),
     }
     with open(FLAGS.output, "w") as file:
         json.dump(result, file, indent=1)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.paired_timing import method_goes_first, speed_ratio_summary
+from bench.paired_timing import call_order, speed_ratio_summary
 from bench.speed import paired_table
 
 
@@ -30,8 +30,12 @@ def test_unpaired_timings_are_refused():
         speed_ratio_summary([], [])
 
 
-def test_the_order_alternates_from_call_to_call():
-    assert [method_goes_first(call) for call in range(4)] == [True, False, True, False]
+def test_the_order_alternates_for_two_and_rotates_for_more():
+    assert [call_order(call, 2) for call in range(3)] == [[0, 1], [1, 0], [0, 1]]
+    orders = [call_order(call, 3) for call in range(3)]
+    assert orders == [[0, 1, 2], [1, 2, 0], [2, 0, 1]]
+    for position in range(3):  # each landmarker in each position once per three calls
+        assert sorted(order[position] for order in orders) == [0, 1, 2]
 
 
 def test_paired_table_row():
