@@ -5,7 +5,10 @@ tests/test_checkpoints.py).
 
 Imports TensorFlow and the trainer once, then forks every run: each child is a fresh
 trainer process running `drivers.train.train` on a tiny MDM (a checkpoint every step),
-killed with SIGKILL after a random delay. Before chosen runs the newest checkpoint is
+killed with SIGKILL after a random delay: odd runs counted from the fork (so some kills land
+while the trainer starts), even runs from the moment it logs the start of training (so
+however loaded the machine, half the kills land in training and leave checkpoints to
+resume from and to damage). Before chosen runs the newest checkpoint is
 damaged the way issue 15 found it: its `.index` deleted, then 100 bytes of it overwritten.
 Before each run the harness works out, on its own, which checkpoint that run must resume
 from (the newest whose every tensor reads back) and writes it to the report with the
@@ -29,6 +32,8 @@ from face_alignment_tf.families import get_family
 FLAGS = flags.FLAGS
 ITERATIONS = "optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"
 SABOTAGE = {4: "delete_index", 7: "corrupt_index"}  # run -> damage before it (or the next)
+TRAINING_STARTED = "training from step"  # training.loop's line once the trainer is ready
+START_TIMEOUT = 600.0  # seconds a child may take to start training
 
 
 def expected_resume_step(train_dir: Path) -> int:
@@ -77,6 +82,18 @@ def run_child(config, log: Path) -> int:
     return pid
 
 
+def wait_for_training(pid: int, log: Path) -> None:
+    """Returns once the child `pid` has logged TRAINING_STARTED to `log`; raises when it
+    exits first or takes longer than START_TIMEOUT."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not log.is_file() or TRAINING_STARTED not in log.read_text(errors="replace"):
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            raise RuntimeError(f"the trainer exited before training: {log}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {TRAINING_STARTED!r} after {START_TIMEOUT:g} s: {log}")
+        time.sleep(0.05)
+
+
 def main(argv: list[str]) -> None:
     del argv
     train_dir = Path(FLAGS.train_dir)
@@ -97,11 +114,16 @@ def main(argv: list[str]) -> None:
         expected = expected_resume_step(train_dir)
         delay = rng.uniform(FLAGS.min_delay, FLAGS.max_delay)
         pid = run_child(family.config_class(max_steps=100_000, **settings), log)
+        clock = "training" if number % 2 == 0 else "fork"
+        if clock == "training":
+            wait_for_training(pid, log)
+            delay -= FLAGS.min_delay  # the start took at least that
         time.sleep(delay)
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         runs.append({
-            "log": str(log), "expected_step": expected, "delay": delay, "damage": damage,
+            "log": str(log), "expected_step": expected, "delay": delay, "clock": clock,
+            "damage": damage,
             "damaged": damaged,
             "killed": os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL,
         })  # fmt: skip
@@ -120,6 +142,7 @@ if __name__ == "__main__":
     flags.DEFINE_string("report", None, "Where the JSON report goes.", required=True)
     flags.DEFINE_integer("kills", 10, "Runs killed with SIGKILL.")
     flags.DEFINE_integer("seed", 0, "Seed of the kill delays.")
-    flags.DEFINE_float("min_delay", 2.0, "Shortest time before a kill, seconds.")
-    flags.DEFINE_float("max_delay", 10.0, "Longest time before a kill, seconds.")
+    flags.DEFINE_float("min_delay", 2.0, "Shortest time before a kill, seconds (from the "
+                       "fork; from the start of training, this less).")  # fmt: skip
+    flags.DEFINE_float("max_delay", 10.0, "Longest time before a kill, seconds (as min_delay).")
     app.run(main)
