@@ -72,6 +72,14 @@ def write_afw_faces(root: Path, count: int = 4, seed: int = 0) -> str:
     return f"{root}/afw/*.png"
 
 
+def int8_tensors(path: Path) -> int:
+    """How many of a .tflite file's tensors are int8 (0 for a float model)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    details = Interpreter(model_path=str(path)).get_tensor_details()
+    return sum(detail["dtype"] == np.int8 for detail in details)
+
+
 def small_hourglass_command(datasets: str, train_dir: Path, *flags: str) -> list[str]:
     """train_hourglass.py on a small network (resnet blocks, depth 1, one stack, batch 2,
     lr 1e-3)."""

@@ -10,13 +10,7 @@ from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
 from face_alignment_tf.mobilenet.lite_aligner import MobilenetLiteAligner, stage_paths
 from face_alignment_tf.mobilenet.quantization import quantization_crops
-
-
-def integer_tensors(path) -> int:
-    from ai_edge_litert.interpreter import Interpreter
-
-    interpreter = Interpreter(model_path=str(path))
-    return sum(d["dtype"] == np.int8 for d in interpreter.get_tensor_details())
+from tests.conftest import int8_tensors
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +42,8 @@ def test_the_shipped_cascade_with_an_int8_stage_1_keeps_its_points(
     written = shipped.family.write_runtimes(shipped.model, checkpoint, records)
     assert written == stage_paths(checkpoint, 2)
     float_paths = shipped.family.write_runtimes(shipped.model, str(tmp_path / "float-1"))
-    assert integer_tensors(written[0]) > 50 and integer_tensors(written[1]) == 0
-    assert integer_tensors(float_paths[0]) == 0
+    assert int8_tensors(written[0]) > 50 and int8_tensors(written[1]) == 0
+    assert int8_tensors(float_paths[0]) == 0
     assert written[0].stat().st_size < float_paths[0].stat().st_size / 2
     faces = discover_faces(bundled_faces)
     images = [load_image(face.image_path) for face in faces]

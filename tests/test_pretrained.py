@@ -9,6 +9,7 @@ import pytest
 import face_alignment_tf.pretrained as pretrained
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
+from tests.conftest import int8_tensors
 
 
 @pytest.fixture
@@ -40,8 +41,6 @@ def test_a_packaged_model_loads_by_name_with_its_manifest(packaged, bundled_face
 def test_a_model_packaged_with_quantization_datasets_names_them_and_ships_int8(
     smoke_run, bundled_faces, tmp_path, monkeypatch
 ):
-    from ai_edge_litert.interpreter import Interpreter
-
     monkeypatch.setattr(pretrained, "MODELS_DIR", tmp_path / "models")
     config, _ = smoke_run("mobilenet")
     folder = pretrained.package_model(config.train_dir, "tiny-int8", {}, bundled_faces)
@@ -49,8 +48,7 @@ def test_a_model_packaged_with_quantization_datasets_names_them_and_ships_int8(
     assert manifest["quantization_datasets"] == bundled_faces
     stage_1 = folder / "ckpt-2.litert/stage_1.tflite"
     assert "ckpt-2.litert/stage_1.tflite" in manifest["sha256"]
-    details = Interpreter(model_path=str(stage_1)).get_tensor_details()
-    assert any(d["dtype"] == np.int8 for d in details)
+    assert int8_tensors(stage_1) > 50
     records = discover_faces(bundled_faces)
     images = [load_image(r.image_path) for r in records]
     points = (
@@ -74,6 +72,22 @@ def test_corrupt_and_missing_files_are_named(packaged):
         pretrained.load_pretrained("tiny")
     with pytest.raises(pretrained.PretrainedModelError, match="available: tiny"):
         pretrained.load_pretrained("nope")
+
+
+def test_the_shipped_default_runs_the_stages_its_manifest_says():
+    """A manifest naming quantization datasets ships an int8 stage 1 (the later stages
+    float); without them every stage is float."""
+    from face_alignment_tf.face_aligner import DEFAULT_MODEL
+
+    folder = pretrained.MODELS_DIR / DEFAULT_MODEL
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    stages = sorted(folder.glob(f"{manifest['checkpoint']}.litert/stage_*.tflite"))
+    assert [stage.name for stage in stages] == ["stage_1.tflite", "stage_2.tflite"]
+    counts = [int8_tensors(stage) for stage in stages]
+    if manifest.get("quantization_datasets"):
+        assert counts[0] > 50 and counts[1] == 0, counts
+    else:
+        assert counts == [0, 0]
 
 
 def test_the_shipped_default_model_aligns_the_bundled_faces(bundled_faces):
