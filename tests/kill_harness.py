@@ -123,8 +123,7 @@ def main(argv: list[str]) -> None:
         _, status = os.waitpid(pid, 0)
         runs.append({
             "log": str(log), "expected_step": expected, "delay": delay, "clock": clock,
-            "damage": damage,
-            "damaged": damaged,
+            "damage": damage, "damaged": damaged,
             "killed": os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL,
         })  # fmt: skip
     expected = expected_resume_step(train_dir)
