@@ -18,6 +18,8 @@ rotates from face to face, all in one process.
 
 Written to --output as JSON: the method, the faces, and each landmarker's seconds per
 timed call in call order (one entry per face and pass; --versus's under "versus", by name).
+Printed as Markdown: each landmarker's speed against dlib's and, with --versus, --method's
+against each of the others (their seconds over its own, call by call).
 """
 
 import json
@@ -44,21 +46,62 @@ def call_order(call: int, count: int) -> list[int]:
     return [(call + index) % count for index in range(count)]
 
 
-def speed_ratio_summary(dlib_seconds: list[float], method_seconds: list[float]) -> dict:
-    """How many times faster than dlib the method is, from paired timings of the same calls:
-    the median and 10th/90th percentiles of dlib's seconds over the method's, call by call,
-    and each side's median latency (ms)."""
-    dlib, method = np.asarray(dlib_seconds), np.asarray(method_seconds)
-    if dlib.shape != method.shape or dlib.size == 0:
-        raise ValueError(f"unpaired timings: {dlib.size} of dlib, {method.size} of the method")
-    ratios = dlib / method
+def speed_ratio_summary(reference_seconds: list[float], method_seconds: list[float]) -> dict:
+    """How many times faster than the reference (dlib) the method is, from paired timings
+    of the same calls: the median and 10th/90th percentiles of the reference's seconds over
+    the method's, call by call, and each side's median latency (ms)."""
+    reference, method = np.asarray(reference_seconds), np.asarray(method_seconds)
+    if reference.shape != method.shape or reference.size == 0:
+        raise ValueError(
+            f"unpaired timings: {reference.size} of the reference, {method.size} of the method"
+        )
+    ratios = reference / method
     return {
-        "dlib_median_ms": 1e3 * float(np.median(dlib)),
+        "reference_median_ms": 1e3 * float(np.median(reference)),
         "method_median_ms": 1e3 * float(np.median(method)),
         "ratio_median": float(np.median(ratios)),
         "ratio_p10": float(np.percentile(ratios, 10)),
         "ratio_p90": float(np.percentile(ratios, 90)),
     }
+
+
+def paired_table(pairs: list[dict], reference: str = "dlib") -> list[str]:
+    """Markdown rows, one per pair {"name", "reference_seconds", "method_seconds"} (paired
+    calls): the median latencies and how many times faster than `reference` the method is."""
+    rows = [
+        f"| method | calls | {reference}: median ms | method: median ms "
+        f"| × {reference}, median of the paired ratios | 10th–90th percentile |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for pair in pairs:
+        summary = speed_ratio_summary(pair["reference_seconds"], pair["method_seconds"])
+        rows.append(
+            f"| {pair['name']} | {len(pair['method_seconds'])} "
+            f"| {summary['reference_median_ms']:.2f} | {summary['method_median_ms']:.2f} "
+            f"| {summary['ratio_median']:.2f} "
+            f"| {summary['ratio_p10']:.2f}–{summary['ratio_p90']:.2f} |"
+        )
+    return rows
+
+
+def result_tables(result: dict) -> list[str]:
+    """A paired_timing JSON result as Markdown: every landmarker against dlib, then (with
+    --versus) each other landmarker against --method."""
+    timings = {result["method"]: result["method_seconds"], **result["versus"]}
+    lines = paired_table([
+        {"name": name, "reference_seconds": result["dlib_seconds"], "method_seconds": seconds}
+        for name, seconds in timings.items()
+    ])  # fmt: skip
+    if result["versus"]:
+        lines += ["", *paired_table(
+            [
+                {"name": name, "reference_seconds": result["method_seconds"],
+                 "method_seconds": seconds}
+                for name, seconds in result["versus"].items()
+            ],
+            reference=result["method"],
+        )]  # fmt: skip
+    return lines
 
 
 def main(argv: list[str]) -> None:
@@ -86,6 +129,7 @@ def main(argv: list[str]) -> None:
     }
     with open(FLAGS.output, "w") as file:
         json.dump(result, file, indent=1)
+    print("\n".join(result_tables(result)), flush=True)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import numpy as np
 from absl import app, flags
 
 from bench.flags import define_model_flags, model_label
-from bench.paired_timing import speed_ratio_summary
+from bench.paired_timing import paired_table
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.families import family_names, get_family
@@ -91,23 +91,6 @@ def run_timing(module: str, method: str, work: Path, runtime: str | None = None)
         + ([f"--bbs_dir={FLAGS.bbs_dir}"] if FLAGS.bbs_dir else [])
         + ([f"--runtime={runtime}"] if runtime else []))  # fmt: skip
     return json.loads(output.read_text())
-
-
-def paired_table(results: list[dict]) -> list[str]:
-    rows = [
-        "| method | calls | dlib: median ms | method: median ms "
-        "| × dlib, median of the paired ratios | 10th–90th percentile |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for result in results:
-        summary = speed_ratio_summary(result["dlib_seconds"], result["method_seconds"])
-        rows.append(
-            f"| {result['name']} | {len(result['method_seconds'])} "
-            f"| {summary['dlib_median_ms']:.2f} | {summary['method_median_ms']:.2f} "
-            f"| {summary['ratio_median']:.2f} "
-            f"| {summary['ratio_p10']:.2f}–{summary['ratio_p90']:.2f} |"
-        )
-    return rows
 
 
 def inference_table(results: list[dict]) -> list[str]:
@@ -185,11 +168,12 @@ def speed_report(work: Path) -> str:
         run_timing("bench.inference_timing", method, work, runtime) | {"name": name}
         for name, (method, runtime) in methods.items()
     ]
-    paired = [
-        run_timing("bench.paired_timing", method, work, runtime) | {"name": name}
-        for name, (method, runtime) in methods.items()
-        if method != "dlib"
-    ]
+    paired = []
+    for name, (method, runtime) in methods.items():
+        if method != "dlib":
+            timings = run_timing("bench.paired_timing", method, work, runtime)
+            paired.append({"name": name, "reference_seconds": timings["dlib_seconds"],
+                           "method_seconds": timings["method_seconds"]})  # fmt: skip
     lines = [
         f"### Inference: whole image + 300-W box → 68 points ({results[0]['faces']} faces of "
         f"`{FLAGS.datasets}`)",

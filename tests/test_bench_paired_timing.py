@@ -2,14 +2,13 @@
 
 import pytest
 
-from bench.paired_timing import call_order, speed_ratio_summary
-from bench.speed import paired_table
+from bench.paired_timing import call_order, paired_table, result_tables, speed_ratio_summary
 
 
 def test_ratio_is_taken_call_by_call_not_of_the_medians():
     # Three calls: dlib 2, 4, 3 ms against the method's 1, 1, 3 ms -> ratios 2, 4, 1.
     summary = speed_ratio_summary([0.002, 0.004, 0.003], [0.001, 0.001, 0.003])
-    assert summary["dlib_median_ms"] == pytest.approx(3.0)
+    assert summary["reference_median_ms"] == pytest.approx(3.0)
     assert summary["method_median_ms"] == pytest.approx(1.0)
     assert summary["ratio_median"] == pytest.approx(2.0)  # the medians' ratio would say 3
     assert summary["ratio_p10"] == pytest.approx(1.2)  # 1 + 0.2 * (2 - 1)
@@ -39,7 +38,30 @@ def test_the_order_alternates_for_two_and_rotates_for_more():
 
 
 def test_paired_table_row():
-    result = {"name": "cascade, litert", "dlib_seconds": [0.002, 0.004, 0.003],
-              "method_seconds": [0.001, 0.001, 0.003]}  # fmt: skip
-    row = paired_table([result])[2].strip("| ").split(" | ")
+    pair = {"name": "cascade, litert", "reference_seconds": [0.002, 0.004, 0.003],
+            "method_seconds": [0.001, 0.001, 0.003]}  # fmt: skip
+    row = paired_table([pair])[2].strip("| ").split(" | ")
     assert row == ["cascade, litert", "3", "3.00", "1.00", "2.00", "1.20–3.60"]
+
+
+def cells(line: str) -> list[str]:
+    return line.strip("| ").split(" | ")
+
+
+def test_the_printed_tables_pair_every_landmarker_with_dlib_then_with_the_method():
+    result = {
+        "method": "new", "dlib_seconds": [0.002, 0.004], "method_seconds": [0.001, 0.002],
+        "versus": {"old": [0.004, 0.004]},
+    }  # fmt: skip
+    lines = result_tables(result)
+    assert cells(lines[2])[:5] == ["new", "2", "3.00", "1.50", "2.00"]  # dlib / new: 2, 2
+    assert cells(lines[3])[:5] == ["old", "2", "3.00", "4.00", "0.75"]  # dlib / old: 0.5, 1
+    assert "× new" in lines[5]
+    # new / old call by call: 0.25, 0.5 -> old runs at 0.375x new's faces/s
+    assert cells(lines[7])[:5] == ["old", "2", "1.50", "4.00", "0.38"]
+    assert len(lines) == 8
+
+
+def test_without_versus_only_the_dlib_table_is_printed():
+    result = {"method": "new", "dlib_seconds": [0.002], "method_seconds": [0.001], "versus": {}}
+    assert len(result_tables(result)) == 3
