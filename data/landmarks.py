@@ -49,6 +49,15 @@ CONTOURS_68 = (
     (60, 67, True),  # inner lips
 )
 
+# The markup's regions, for errors region by region (bench.regions): index ranges.
+REGIONS_68 = {
+    "jaw": range(0, 17),
+    "brows": range(17, 27),
+    "nose": range(27, 36),
+    "eyes": range(36, 48),
+    "mouth": range(48, 68),
+}
+
 
 def mirror_landmarks(points, width, rule: str = "corrected") -> tf.Tensor:
     """Landmarks of the left-right mirrored image.

@@ -35,12 +35,19 @@ def normalising_distance(ground_truth, normaliser: str = "inter_ocular") -> tf.T
     raise ValueError(f"normaliser must be one of {NORMALISERS}, got {normaliser!r}")
 
 
-def normalised_mean_error(prediction, ground_truth, normaliser: str = "inter_ocular") -> tf.Tensor:
-    """Per-image NME [...]: mean_i ||pred_i - gt_i|| / normalising distance."""
+def normalised_point_errors(
+    prediction, ground_truth, normaliser: str = "inter_ocular"
+) -> tf.Tensor:
+    """Per-point errors [..., 68]: ||pred_i - gt_i|| / the image's normalising distance."""
     prediction = tf.convert_to_tensor(prediction, tf.float32)
     ground_truth = tf.convert_to_tensor(ground_truth, tf.float32)
     point_errors = tf.norm(prediction - ground_truth, axis=-1)
-    return tf.reduce_mean(point_errors, axis=-1) / normalising_distance(ground_truth, normaliser)
+    return point_errors / normalising_distance(ground_truth, normaliser)[..., None]
+
+
+def normalised_mean_error(prediction, ground_truth, normaliser: str = "inter_ocular") -> tf.Tensor:
+    """Per-image NME [...]: mean_i ||pred_i - gt_i|| / normalising distance."""
+    return tf.reduce_mean(normalised_point_errors(prediction, ground_truth, normaliser), axis=-1)
 
 
 def cumulative_error_distribution(errors, thresholds) -> np.ndarray:

@@ -54,3 +54,20 @@ def test_ced_failure_and_auc():
     weights = np.array([1] + [4, 2] * 399 + [4, 1], np.float64) * 1e-4 / 3
     assert area_under_ced([0.02005]) == pytest.approx(weights[201:].sum() / 0.08, abs=1e-12)
     assert area_under_ced([0.02005]) == pytest.approx(0.75, abs=1e-3)  # the exact area, nearly
+
+
+def test_point_errors_are_distances_over_the_inter_ocular_distance():
+    from face_alignment_tf.evaluation.metrics import normalised_point_errors
+
+    rng = np.random.default_rng(3)
+    truth = rng.uniform(0, 100, (2, 68, 2))
+    prediction = truth + rng.normal(0, 2, truth.shape)
+    expected = (
+        np.linalg.norm(prediction - truth, axis=-1)
+        / np.linalg.norm(truth[:, 36] - truth[:, 45], axis=-1)[:, None]
+    )
+    errors = normalised_point_errors(prediction, truth).numpy()
+    np.testing.assert_allclose(errors, expected, rtol=1e-5, atol=1e-6)  # float32
+    np.testing.assert_allclose(
+        normalised_mean_error(prediction, truth).numpy(), expected.mean(-1), rtol=1e-5
+    )
