@@ -81,7 +81,7 @@ $(BENCH_INSTALLED): setup.py | $(INSTALLED)
 bench: build $(BENCH_INSTALLED)
 	test -d $(BENCH_DATA) || (echo "make bench needs 300-W at BENCH_DATA=$(BENCH_DATA)" && false)
 	$(PY) -m bench --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg' \
-	    --model_dirs=$(subst $(space),$(comma),$(call trained,$(MODEL_DIRS))) \
+	    --model_dirs=$(subst $(space),$(comma),$(strip $(call trained,$(MODEL_DIRS)))) \
 	    --train_datasets='$(BENCH_DATA)/afw/*.jpg' --work_dir=runs/bench --ced_dir=docs/bench \
 	    --plot=docs/bench/robustness_failures.png --detector_every=3
 	$(PY) -m bench.tracking --photo='$(BENCH_DATA)/helen/testset/2968560214_1.jpg'
