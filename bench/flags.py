@@ -18,6 +18,9 @@ def define_model_flags() -> None:
     flags.DEFINE_list(
         "model_dirs", [], "Train_dirs of any model family (their latest checkpoints)."
     )
+    flags.register_validator(
+        "model_dirs", lambda dirs: all(dirs), "--model_dirs has an empty entry (a stray comma?)"
+    )
     flags.DEFINE_string("work_dir", "runs/bench", "Converted records, boxes, timing runs.")
     flags.DEFINE_list("detectors", ["blazeface", "blazeface-full", "mtcnn", "opencv"],
                       "Our detectors, each with every model (end-to-end and own-detector "
