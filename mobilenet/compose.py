@@ -9,9 +9,9 @@ nearly indifferent to (its error from the true points is its error from stage 1'
 
 The result is a train_dir of its own (which must not exist yet): the cascade's later
 stages and calibration.json (the box fits never run the model), stage 1's weights from
---stage1_dir's latest checkpoint (a one- or two-stage model whose stage 1 has the same
-input size), one checkpoint numbered by the cascade's step, and model.json naming
---stage1_dir as its stage 1.
+--stage1_dir's latest checkpoint (a one- or two-stage model; a stage 1 of another input
+size, a cheaper 48-px one say, makes the cascade read that size first), one checkpoint
+numbered by the cascade's step, and model.json naming --stage1_dir as its stage 1.
 """
 
 from pathlib import Path
@@ -36,16 +36,20 @@ def compose_cascade(cascade_dir: str | Path, stage1_dir: str | Path, output_dir:
     )
     if cascade.model.stages < 2:
         raise DataError(cascade_dir, "is a one-stage model: nothing to put a stage 1 under")
-    target, source = cascade.model.stage_1, first.model.stage_1
-    if source.input_size != target.input_size:
-        raise DataError(stage1_dir, f"stage 1 reads {source.input_size} px, the cascade's "
-                                    f"{target.input_size} px")  # fmt: skip
-    transfer_weights(source, target)
+    source = first.model.stage_1
+    family, description = read_model_file(cascade_dir)
+    sizes = [source.input_size, *cascade.model.input_sizes[1:]]
+    config = {**description["config"], "input_sizes": sizes}
+    model = FAMILY.build_model(config)
+    for index in range(2, model.stages + 1):
+        transfer_weights(cascade.model.stage(index), model.stage(index))
+    transfer_weights(source, model.stage_1)
     step = checkpoint_step(cascade.checkpoint_path)
     output_dir.mkdir(parents=True)
-    prefix = save_model_dir(cascade.family.checkpoint(cascade.model), cascade_dir, output_dir, step)
-    family, description = read_model_file(output_dir)
-    write_model_file(output_dir, family, {**description, "stage1_dir": str(stage1_dir)})
+    prefix = save_model_dir(FAMILY.checkpoint(model), cascade_dir, output_dir, step)
+    write_model_file(
+        output_dir, family, {**description, "config": config, "stage1_dir": str(stage1_dir)}
+    )
     return prefix
 
 

@@ -50,10 +50,20 @@ def test_stage_1_from_one_run_stage_2_from_the_other(tmp_path):
     assert read_model_file(tmp_path / "out")[1]["stage1_dir"] == str(tmp_path / "stage1")
 
 
-def test_a_stage_1_of_another_size_or_an_existing_output_is_refused(tmp_path):
+def test_a_stage_1_of_another_size_makes_the_cascade_read_that_size(tmp_path):
+    cascade = random_run(tmp_path / "cascade", stages=2, step=30, seed=0, input_sizes=[64, 80])
+    small = random_run(tmp_path / "small", stages=1, step=7, seed=1, input_sizes=[48])
+    compose_cascade(tmp_path / "cascade", tmp_path / "small", tmp_path / "out")
+    composed = load_trained_model(tmp_path / "out").model
+    assert composed.input_sizes == (48, 80)
+    assert read_model_file(tmp_path / "out")[1]["config"]["input_sizes"] == [48, 80]
+    for expected, got in [(small.stage_1, composed.stage_1), (cascade.stage_2, composed.stage_2)]:
+        for a, b in zip(weights(expected), weights(got), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_an_existing_output_is_refused(tmp_path):
     random_run(tmp_path / "cascade", stages=2, step=30, seed=0)
-    random_run(tmp_path / "wide", stages=1, step=7, seed=1, input_sizes=[96])
-    with pytest.raises(DataError, match="96 px"):
-        compose_cascade(tmp_path / "cascade", tmp_path / "wide", tmp_path / "out")
+    random_run(tmp_path / "stage1", stages=1, step=7, seed=1)
     with pytest.raises(DataError, match="already exists"):
-        compose_cascade(tmp_path / "cascade", tmp_path / "wide", tmp_path / "cascade")
+        compose_cascade(tmp_path / "cascade", tmp_path / "stage1", tmp_path / "cascade")
