@@ -18,7 +18,7 @@ from pathlib import Path
 
 from face_alignment_tf.artifacts.checkpoints import checkpoint_step
 from face_alignment_tf.artifacts.model_dir import save_model_dir
-from face_alignment_tf.artifacts.model_file import read_model_file, write_model_file
+from face_alignment_tf.artifacts.model_file import write_model_file
 from face_alignment_tf.backbones.mobilenet_v2.network import transfer_weights
 from face_alignment_tf.data.errors import DataError, exit_on_data_error
 from face_alignment_tf.families.trained_model import TrainedModel
@@ -37,7 +37,7 @@ def compose_cascade(cascade_dir: str | Path, stage1_dir: str | Path, output_dir:
     if cascade.model.stages < 2:
         raise DataError(cascade_dir, "is a one-stage model: nothing to put a stage 1 under")
     source = first.model.stage_1
-    family, description = read_model_file(cascade_dir)
+    description = cascade.description  # its model.json, read once by TrainedModel
     sizes = [source.input_size, *cascade.model.input_sizes[1:]]
     config = {**description["config"], "input_sizes": sizes}
     model = FAMILY.build_model(config)
@@ -48,7 +48,7 @@ def compose_cascade(cascade_dir: str | Path, stage1_dir: str | Path, output_dir:
     output_dir.mkdir(parents=True)
     prefix = save_model_dir(FAMILY.checkpoint(model), cascade_dir, output_dir, step)
     write_model_file(
-        output_dir, family, {**description, "config": config, "stage1_dir": str(stage1_dir)}
+        output_dir, FAMILY.name, {**description, "config": config, "stage1_dir": str(stage1_dir)}
     )
     return prefix
 
