@@ -21,6 +21,9 @@ from face_alignment_tf.data.geometry import opencv_affine
 
 INPUT_SIZE = 64
 SIDE_PAD = 0.05  # pad_bbox ratio: x by 5 % each side, the bottom by 2 x 5 %
+LEFT_PAD = np.array([0.0, SIDE_PAD], np.float32)  # of the square's (height, width)
+IDENTITY = np.eye(2, dtype=np.float32)
+AFFINE_BOTTOM = np.array([0.0, 0.0, 1.0], np.float32)
 
 
 def array_module(xp: ModuleType | None) -> ModuleType:
@@ -35,7 +38,7 @@ def array_module(xp: ModuleType | None) -> ModuleType:
 def homogeneous(top, xp=None):
     """Affines [..., 3, 3] from their top two rows [..., 2, 3]: (0, 0, 1) below."""
     xp = array_module(xp)
-    bottom = xp.zeros_like(top[..., :1, :]) + xp.asarray([0.0, 0.0, 1.0], xp.float32)
+    bottom = xp.zeros_like(top[..., :1, :]) + AFFINE_BOTTOM
     return xp.concatenate([top, bottom], axis=-2)
 
 
@@ -49,11 +52,19 @@ def padded_square(boxes, xp=None):
     lo, hi = xp.min(boxes, axis=-2), xp.max(boxes, axis=-2)
     extent = hi - lo + 1.0  # obtain_bbox: w, h = x2 - x1 + 1, y2 - y1 + 1
     pad = xp.maximum(extent[..., ::-1] - extent, 0.0) / 2  # short side to square
-    lo, hi = lo - pad, hi + pad
-    size = hi - lo  # pad_bbox measures without the +1
-    lo = lo - size * xp.asarray([0.0, SIDE_PAD], xp.float32)  # x: 5 % of the width
-    hi = hi + size * xp.asarray([2 * SIDE_PAD, SIDE_PAD], xp.float32)  # bottom: 10 % down
-    return lo, hi[..., 1] - lo[..., 1]
+    size = hi - lo + 2 * pad  # pad_bbox measures without the +1
+    # pad_bbox: x wider by 5 % of the width each side, the bottom 10 % lower, top unchanged.
+    return lo - pad - size * LEFT_PAD, size[..., 1] * (1 + 2 * SIDE_PAD)
+
+
+def square_affine(linear, origin, side, size: int = INPUT_SIZE, xp=None):
+    """Affines [..., 3, 3] on (y, x, 1) onto size x size crop pixels s (L p - o): `linear`
+    L [..., 2, 2] (the identity, or a turn), then the square (`padded_square`'s origin o
+    [..., 2] and side [...] in L's frame) scaled by s = size / side onto the crop."""
+    xp = array_module(xp)
+    scale = (size / side)[..., None, None]
+    top = xp.concatenate([linear, -origin[..., :, None]], axis=-1) * scale
+    return homogeneous(top, xp)
 
 
 def crop_matrix(boxes, size: int = INPUT_SIZE, xp=None):
@@ -61,11 +72,7 @@ def crop_matrix(boxes, size: int = INPUT_SIZE, xp=None):
     square's width onto `size` pixels, its top-left corner onto (0, 0)."""
     xp = array_module(xp)
     origin, side = padded_square(boxes, xp)
-    scale = (size / side)[..., None]  # [..., 1]
-    top = xp.concatenate(  # [[s, 0, -s oy], [0, s, -s ox]]
-        [scale[..., None] * xp.eye(2, dtype=xp.float32), (-scale * origin)[..., None]], axis=-1
-    )
-    return homogeneous(top, xp)
+    return square_affine(xp.zeros_like(origin[..., None, :]) + IDENTITY, origin, side, size, xp)
 
 
 def opencv_crop(pixels: np.ndarray, matrix: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
