@@ -4,8 +4,8 @@
 original cascade's design); 'aligned' (ours): the points turned upright first by the tilt
 of the line between the eye centres, so that stage 2 sees level faces whatever the face's
 in-plane rotation; the crop is then the same rule on the upright points, composed with
-that rotation. Matrices are 3x3 affines on (y, x, 1) from
-image to crop pixels, numpy or TF's numpy by the same code.
+that rotation. Matrices are 3x3 affines on (y, x, 1) from image to crop pixels, numpy or
+TF's numpy by the same code.
 """
 
 import numpy as np
@@ -24,7 +24,7 @@ LEFT_EYE, RIGHT_EYE = slice(36, 42), slice(42, 48)  # image-left eye first, as 3
 # (one product instead of two means: on one face each numpy call costs more than its sums).
 EYE_LINE_WEIGHTS = np.zeros(68, np.float32)
 EYE_LINE_WEIGHTS[LEFT_EYE], EYE_LINE_WEIGHTS[RIGHT_EYE] = -1 / 6, 1 / 6
-LEVEL = np.array([0.0, 1.0], np.float32)  # (sin, cos) of no turn
+NO_TURN = np.array([0.0, 1.0], np.float32)  # (sin, cos) of a level face
 SIN_SIGNS = np.array([1.0, -1.0], np.float32)
 
 
@@ -53,7 +53,7 @@ def upright_rotation(points, xp=None):
     step = eye_line(points, xp)
     length = xp.sqrt(xp.sum(step * step, axis=-1, keepdims=True))
     level = length > 0
-    sin_cos = xp.where(level, step / xp.where(level, length, 1.0), LEVEL)  # (dy, dx) / length
+    sin_cos = xp.where(level, step / xp.where(level, length, 1.0), NO_TURN)  # (dy, dx) / length
     return xp.stack([sin_cos[..., ::-1] * SIN_SIGNS, sin_cos], axis=-2)  # [[cos, -sin], [sin, cos]]
 
 
