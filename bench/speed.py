@@ -208,7 +208,7 @@ def speed_report(work: Path) -> str:
                            f"--family={FLAGS.step_rate_family}",
                            f"--datasets={FLAGS.train_datasets}",
                            f"--settings={','.join(FLAGS.step_rate_settings)}",
-                           "--steps=80"]).strip()]  # fmt: skip
+                           "--steps=40"]).strip()]  # fmt: skip
     if FLAGS.mdm_latency:
         lines += ["", "### MDM at batch 1 against its weight-read floor (bench/mdm_latency.py)",
                   "", run([sys.executable, "-m", "bench.mdm_latency",

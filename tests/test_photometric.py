@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from PIL import Image
+from scipy.special import ndtri
 
 from face_alignment_tf.data.photometric import (
     LUMA_WEIGHTS,
@@ -88,6 +89,16 @@ def test_gaussian_noise_has_the_normals_moments_and_quantiles():
         assert np.mean(np.abs(noise) < 2.0 * sds) == pytest.approx(fraction, abs=0.01)
     assert np.unique(noise).size <= 256
     assert not np.array_equal(noise[:1000], gaussian_noise([200_001], SEED + 1, 2.0)[:1000])
+
+
+def test_gaussian_noise_is_the_level_of_each_byte_of_its_draws():
+    # Independent reference: the 32-bit draws read byte by byte (little-endian), each byte
+    # i the normal's quantile at (i + 0.5) / 256, scaled to unit variance.
+    shape = [5, 7, 3]  # 105 values: not a multiple of 2 or 4
+    bits = tf.random.stateless_uniform([27], SEED, None, None, tf.uint32).numpy()
+    levels = ndtri((np.arange(256) + 0.5) / 256)
+    expected = (levels / levels.std() * 2.0)[bits.view(np.uint8)][:105].reshape(shape)
+    np.testing.assert_allclose(gaussian_noise(shape, SEED, 2.0), expected, atol=1e-5)
 
 
 def test_low_light_darkens_by_each_images_gamma(image):
