@@ -65,21 +65,41 @@ def speed_ratio_summary(reference_seconds: list[float], method_seconds: list[flo
     }
 
 
+def pooled_pair(name: str, runs: list[dict]) -> dict:
+    """One table row from the results of several paired_timing processes of one method
+    ({"dlib_seconds", "method_seconds"} each): their calls pooled, and each process's median
+    ratio under "process_ratios" (dlib's own speed changes from process to process)."""
+    return {
+        "name": name,
+        "reference_seconds": [seconds for run in runs for seconds in run["dlib_seconds"]],
+        "method_seconds": [seconds for run in runs for seconds in run["method_seconds"]],
+        "process_ratios": [
+            speed_ratio_summary(run["dlib_seconds"], run["method_seconds"])["ratio_median"]
+            for run in runs
+        ],
+    }
+
+
 def paired_table(pairs: list[dict], reference: str = "dlib") -> list[str]:
     """Markdown rows, one per pair {"name", "reference_seconds", "method_seconds"} (paired
-    calls): the median latencies and how many times faster than `reference` the method is."""
+    calls; with "process_ratios", `pooled_pair`'s, a column of each process's ratio): the
+    median latencies and how many times faster than `reference` the method is."""
+    per_process = any("process_ratios" in pair for pair in pairs)
     rows = [
         f"| method | calls | {reference}: median ms | method: median ms "
-        f"| × {reference}, median of the paired ratios | 10th–90th percentile |",
-        "|---|---:|---:|---:|---:|---:|",
+        f"| × {reference}, median of the paired ratios | 10th–90th percentile |"
+        + (f" each process: × {reference} |" if per_process else ""),
+        "|---|---:|---:|---:|---:|---:|" + ("---:|" if per_process else ""),
     ]
     for pair in pairs:
         summary = speed_ratio_summary(pair["reference_seconds"], pair["method_seconds"])
+        processes = ", ".join(f"{ratio:.2f}" for ratio in pair.get("process_ratios", []))
         rows.append(
             f"| {pair['name']} | {len(pair['method_seconds'])} "
             f"| {summary['reference_median_ms']:.2f} | {summary['method_median_ms']:.2f} "
             f"| {summary['ratio_median']:.2f} "
             f"| {summary['ratio_p10']:.2f}–{summary['ratio_p90']:.2f} |"
+            + (f" {processes} |" if per_process else "")
         )
     return rows
 

@@ -11,7 +11,8 @@
   (MobileNetV2: LiteRT, which runs the exported TFLite stages, and Keras).
 * The batch-1 step of each method against dlib's, both timed in one process face by face
   (`bench.paired_timing`): the speed ratio that the VM's minute-to-minute swings leave
-  alone.
+  alone; in --paired_processes processes, since dlib's own speed changes from one process
+  to the next (1.7-2.5 ms a face within an hour, 2026-12-05), with each one's ratio.
 * Training throughput: every registered family's real train script at the
   original's batch and default model (MDM: 60; Hourglass2(d=3)-CAB: SDU's 16) on
   --train_datasets for a few steps; examples/s from their TensorBoard logs, the
@@ -36,7 +37,7 @@ import numpy as np
 from absl import app, flags
 
 from bench.flags import define_model_flags, model_label
-from bench.paired_timing import paired_table
+from bench.paired_timing import paired_table, pooled_pair
 from face_alignment_tf.artifacts.model_file import read_model_file
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.families import family_names, get_family
@@ -50,6 +51,8 @@ LOG_EVERY = 3
 
 def define_flags() -> None:
     flags.DEFINE_integer("faces", 32, "Faces timed (the first of --datasets); the large batch.")
+    flags.DEFINE_integer("paired_processes", 3, "bench.paired_timing processes per method: "
+                         "dlib's own speed changes from one process to the next.")  # fmt: skip
     flags.DEFINE_string("train_datasets", None, "Training globs for the throughput runs "
                         "(none: skip them).")  # fmt: skip
     flags.DEFINE_boolean("patches", True, "Include the patch-op table.")
@@ -81,10 +84,13 @@ def latency_summary(seconds: list[float], faces: int) -> dict[str, float]:
     }
 
 
-def run_timing(module: str, method: str, work: Path, runtime: str | None = None) -> dict:
+def run_timing(
+    module: str, method: str, work: Path, runtime: str | None = None, process: int = 0
+) -> dict:
     """The JSON result of a timing script (bench.inference_timing or bench.paired_timing)
-    run on the first --faces faces of --datasets."""
+    run on the first --faces faces of --datasets (`process`: which of several runs)."""
     name = f"{method}-{runtime}" if runtime else method
+    name += f"-{process}" if process else ""
     output = work / f"{module.split('.')[-1]}-{name.replace('/', '_').replace(':', '-')}.json"
     run([sys.executable, "-m", module, f"--method={method}",
          f"--datasets={FLAGS.datasets}", f"--faces={FLAGS.faces}", f"--output={output}"]
@@ -168,20 +174,23 @@ def speed_report(work: Path) -> str:
         run_timing("bench.inference_timing", method, work, runtime) | {"name": name}
         for name, (method, runtime) in methods.items()
     ]
-    paired = []
-    for name, (method, runtime) in methods.items():
-        if method != "dlib":
-            timings = run_timing("bench.paired_timing", method, work, runtime)
-            paired.append({"name": name, "reference_seconds": timings["dlib_seconds"],
-                           "method_seconds": timings["method_seconds"]})  # fmt: skip
+    paired = [
+        pooled_pair(name, [
+            run_timing("bench.paired_timing", method, work, runtime, process)
+            for process in range(FLAGS.paired_processes)
+        ])
+        for name, (method, runtime) in methods.items()
+        if method != "dlib"
+    ]  # fmt: skip
     lines = [
         f"### Inference: whole image + 300-W box → 68 points ({results[0]['faces']} faces of "
         f"`{FLAGS.datasets}`)",
         "",
         *inference_table(results),
         "",
-        "### Batch 1 against dlib in one process (`bench.paired_timing`: each face run by both, "
-        "one right after the other, the order alternating)",
+        f"### Batch 1 against dlib, {FLAGS.paired_processes} processes (`bench.paired_timing`: "
+        "in each, each face run by both, one right after the other, the order alternating; "
+        "the calls of all processes pooled, and each process's ratio)",
         "",
         *paired_table(paired),
     ]

@@ -2,7 +2,13 @@
 
 import pytest
 
-from bench.paired_timing import call_order, paired_table, result_tables, speed_ratio_summary
+from bench.paired_timing import (
+    call_order,
+    paired_table,
+    pooled_pair,
+    result_tables,
+    speed_ratio_summary,
+)
 
 
 def test_ratio_is_taken_call_by_call_not_of_the_medians():
@@ -42,6 +48,16 @@ def test_paired_table_row():
             "method_seconds": [0.001, 0.001, 0.003]}  # fmt: skip
     row = paired_table([pair])[2].strip("| ").split(" | ")
     assert row == ["cascade, litert", "3", "3.00", "1.00", "2.00", "1.20–3.60"]
+
+
+def test_processes_are_pooled_call_by_call_and_each_keeps_its_ratio():
+    fast_dlib = {"dlib_seconds": [0.002, 0.002], "method_seconds": [0.001, 0.002]}  # 2, 1
+    slow_dlib = {"dlib_seconds": [0.004, 0.006], "method_seconds": [0.001, 0.002]}  # 4, 3
+    lines = paired_table([pooled_pair("cascade, litert", [fast_dlib, slow_dlib])])
+    assert "each process" in lines[0]
+    # Pooled ratios 2, 1, 4, 3: median 2.5; dlib's pooled median 0.003 s, the method's 0.0015.
+    assert cells(lines[2]) == ["cascade, litert", "4", "3.00", "1.50", "2.50", "1.30–3.70",
+                               "1.50, 3.50"]  # fmt: skip
 
 
 def cells(line: str) -> list[str]:
