@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 
 if TYPE_CHECKING:
@@ -76,9 +77,20 @@ def opencv_affine(matrix: np.ndarray) -> np.ndarray:
 
 
 def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Points [N, 2] (y, x) through a 3x3 affine on (y, x, 1), in numpy (`apply_affine` is
-    the TF version)."""
-    return np.asarray(points) @ np.asarray(matrix)[:2, :2].T + np.asarray(matrix)[:2, 2]
+    """float64 points [N, 2] (y, x) through an affine on (y, x, 1): 3x3, or its top two rows
+    (`inverse_affine`). numpy's counterpart of `apply_affine`, in one OpenCV call (on one
+    face a numpy product and sum cost several times as much)."""
+    points = np.asarray(points, np.float64).reshape(-1, 1, 2)
+    if not len(points):
+        return points.reshape(0, 2)
+    return cv2.transform(points, np.asarray(matrix, np.float64)[:2]).reshape(-1, 2)
+
+
+def inverse_affine(matrix: np.ndarray) -> np.ndarray:
+    """The inverse of an affine (3x3 on (y, x, 1), or its top two rows), as its top two
+    rows [2, 3] (what `map_points` takes; OpenCV's closed form, a fifth of np.linalg.inv's
+    time on one matrix)."""
+    return cv2.invertAffineTransform(np.asarray(matrix, np.float64)[:2])
 
 
 def rotation_matrix(angle, centre) -> tf.Tensor:

@@ -8,12 +8,15 @@ that rotation. Matrices are 3x3 affines on (y, x, 1) from image to crop pixels, 
 TF's numpy by the same code.
 """
 
+import math
+
 import numpy as np
 
 from face_alignment_tf.backbones.mobilenet_v2.crop import (
     INPUT_SIZE,
     array_module,
     crop_matrix,
+    face_square_affine,
     padded_square,
     square_affine,
 )
@@ -57,6 +60,13 @@ def upright_rotation(points, xp=None):
     return xp.stack([sin_cos[..., ::-1] * SIN_SIGNS, sin_cos], axis=-2)  # [[cos, -sin], [sin, cos]]
 
 
+def check_stage2_crop(rule: str) -> str:
+    """`rule` when it is one of STAGE2_CROPS, else ValueError."""
+    if rule not in STAGE2_CROPS:
+        raise ValueError(f"stage-2 crop must be one of {STAGE2_CROPS}, got {rule!r}")
+    return rule
+
+
 def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=None):
     """Image -> crop affines [..., 3, 3] of stage 2 around stage 1's points [..., 68, 2]
     (y, x): `crop_matrix` of their bounding box ('box'), or ('aligned') the same rule on
@@ -64,10 +74,8 @@ def stage2_crop_matrix(points, rule: str = "box", size: int = INPUT_SIZE, xp=Non
     s (R p - o) for the padded square (o, side) of the turned points R p, s = size / side.
     The turn's centre does not matter: the square follows the turned points."""
     xp = array_module(xp)
-    if rule == "box":
+    if check_stage2_crop(rule) == "box":
         return crop_matrix(points, size, xp)
-    if rule != "aligned":
-        raise ValueError(f"stage-2 crop must be one of {STAGE2_CROPS}, got {rule!r}")
     points = xp.asarray(points, xp.float32)
     rotation = upright_rotation(points, xp)
     origin, side = padded_square(xp.matmul(points, xp.swapaxes(rotation, -1, -2)), xp)
@@ -81,3 +89,22 @@ def stage_crop_matrix(stage: int, region, rule: str = "box", size: int = INPUT_S
     if stage == 1:
         return crop_matrix(region, size, xp)
     return stage2_crop_matrix(region, rule, size, xp)
+
+
+def face_crop_matrix(
+    stage: int, region: np.ndarray, rule: str = "box", size: int = INPUT_SIZE
+) -> np.ndarray:
+    """One face's `stage_crop_matrix` (region [k, 2] (y, x): the box's corners for stage 1,
+    the previous stage's points after), float64 [3, 3], on Python floats: the LiteRT
+    aligner's per-face path, the array code's matrices to float32 rounding (tests pin
+    them) in a fifth of its time. The turn is `upright_rotation`'s, from the eye line."""
+    region = np.asarray(region, np.float64)
+    cos, sin = 1.0, 0.0
+    if stage > 1 and check_stage2_crop(rule) == "aligned":
+        dy, dx = (EYE_LINE_WEIGHTS @ region).tolist()
+        length = math.hypot(dy, dx)
+        if length > 0:  # coinciding eye centres: no turn
+            sin, cos = dy / length, dx / length
+        region = region @ np.array([[cos, sin], [-sin, cos]])  # each point p turned: L p
+    extent = (region.min(0).tolist(), region.max(0).tolist())
+    return face_square_affine(cos, sin, extent, size)

@@ -1,15 +1,17 @@
 """The MobileNetV2 cascade on the LiteRT interpreter with OpenCV warps: the aligner's fast
 path (SPEC D.5 inference).
 
-Per face: the 64x64 crop of the box (`backbones.mobilenet_v2.crop.crop_matrix`, numpy; a
-stage of another input size, read from its .tflite, crops at that size) warped from the
-image by `cv2.warpAffine` (bilinear, zero outside: the pipelines' warp),
-the stage's TFLite model (XNNPACK, `runtimes.functions.LiteRtFunction`), the points mapped
-back; stage 2 crops around stage 1's points (`mobilenet.crops.stage2_crop_matrix`).
-The Keras cascade (`mobilenet.aligner.MobilenetAligner`) is the reference it is tested
-against. Each stage's .tflite is converted once per checkpoint and kept beside it
-(`<checkpoint>.litert/stage_<i>.tflite`) when that folder is writable; a packaged model's
-stage 1 may be int8 (`mobilenet.quantization`), with the same float input and output.
+Per face: the 64x64 crop of the box (a stage of another input size, read from its
+.tflite, crops at that size) warped from the image by `cv2.warpAffine` (bilinear, zero
+outside: the pipelines' warp), the stage's TFLite model (XNNPACK,
+`runtimes.functions.LiteRtFunction`), the points mapped back; stage 2 crops around stage
+1's points. The crop matrices are `mobilenet.crops.face_crop_matrix`'s: the rule of
+`stage_crop_matrix` on Python floats, since on one face the Python around the two
+networks is a quarter of the step. The Keras cascade (`mobilenet.aligner.MobilenetAligner`)
+is the reference it is tested against. Each stage's .tflite is converted once per
+checkpoint and kept beside it (`<checkpoint>.litert/stage_<i>.tflite`) when that folder is
+writable; a packaged model's stage 1 may be int8 (`mobilenet.quantization`), with the same
+float input and output.
 """
 
 from collections.abc import Sequence
@@ -26,10 +28,10 @@ from face_alignment_tf.backbones.mobilenet_v2.crop import (
 )
 from face_alignment_tf.data.boxes import checked_batch
 from face_alignment_tf.data.errors import DataError
-from face_alignment_tf.data.geometry import map_points
+from face_alignment_tf.data.geometry import inverse_affine, map_points
 from face_alignment_tf.data.images import as_rgb_uint8, unit_rgb_pixels
 from face_alignment_tf.data.landmarks import MIRROR_PERMUTATION_68
-from face_alignment_tf.mobilenet.crops import stage_crop_matrix
+from face_alignment_tf.mobilenet.crops import face_crop_matrix
 from face_alignment_tf.runtimes.formats import (
     export_int8_network,
     export_network,
@@ -148,20 +150,18 @@ class MobilenetLiteAligner:
         return len(self.stages) >= 2
 
     def _cascade(
-        self, pixels: np.ndarray, box: np.ndarray, frame: np.ndarray, first: int = 1
+        self, pixels: np.ndarray, box: np.ndarray, frame: np.ndarray | None = None, first: int = 1
     ) -> np.ndarray:
         """The cascade's points [68, 2] on the image seen through `frame` (3x3, image ->
-        frame), in that frame's coordinates, from stage `first` on: stage 1 crops the box,
-        stage 2 around the points `box` holds then."""
-        points = map_points(frame, box)
+        frame; None: the image itself), in that frame's coordinates, from stage `first` on:
+        stage 1 crops the box, stage 2 around the points `box` holds then."""
+        points = box if frame is None else map_points(frame, box)
         for number in range(first, len(self.stages) + 1):
             stage, size = self.stages[number - 1], self.sizes[number - 1]
-            matrix = stage_crop_matrix(
-                number, points.astype(np.float32), self.stage2_crop, size, xp=np
-            ).astype(np.float64)
-            outputs = stage(bgr_crop(pixels, matrix @ frame, size)[None])[0]
-            in_crop = decode_landmarks(outputs, size, xp=np)
-            points = map_points(np.linalg.inv(matrix), in_crop)
+            matrix = face_crop_matrix(number, points, self.stage2_crop, size)
+            warp = matrix if frame is None else matrix @ frame
+            outputs = stage(bgr_crop(pixels, warp, size)[None])[0]
+            points = map_points(inverse_affine(matrix), decode_landmarks(outputs, size, xp=np))
         return points
 
     def refine(self, image: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -169,14 +169,14 @@ class MobilenetLiteAligner:
         if not self.can_refine:
             raise ValueError("refining needs a two-stage cascade")
         pixels = warp_ready_pixels(image, "frame")
-        return self._cascade(pixels, np.asarray(points, np.float64), np.eye(3), first=2)
+        return self._cascade(pixels, np.asarray(points, np.float64), first=2)
 
     def predict(self, images: Sequence[np.ndarray], boxes) -> np.ndarray:
         boxes = checked_batch(images, boxes)
         results = np.zeros((len(images), 68, 2), np.float32)
         for index, (image, box) in enumerate(zip(images, boxes, strict=True)):
             pixels = warp_ready_pixels(image, f"image {index}")
-            points = self._cascade(pixels, box, np.eye(3))
+            points = self._cascade(pixels, box)
             if self.mirror:
                 flip = mirror_frame(pixels.shape[1])
                 mirrored = map_points(flip, self._cascade(pixels, box, flip))

@@ -9,7 +9,12 @@ from face_alignment_tf.backbones.mobilenet_v2.crop import (
     encode_landmarks,
     padded_square,
 )
-from face_alignment_tf.mobilenet.crops import stage2_crop_matrix, tilt_angle
+from face_alignment_tf.mobilenet.crops import (
+    face_crop_matrix,
+    stage2_crop_matrix,
+    stage_crop_matrix,
+    tilt_angle,
+)
 
 
 def corners(top, left, bottom, right):
@@ -109,3 +114,29 @@ def test_aligned_crop_sees_a_turned_face_as_the_level_one(degrees):
     np.testing.assert_allclose(
         np.asarray(stage2_crop_matrix(moved.astype(np.float32), "aligned")), tilted, atol=1e-3
     )
+
+
+@pytest.mark.parametrize("stage, rule", [(1, "box"), (2, "box"), (2, "aligned")])
+def test_one_faces_matrix_on_floats_is_the_array_codes(stage, rule):
+    rng = np.random.default_rng(2)
+    shape = level_shape()
+    for degrees in (-60, -15, 0, 25, 80):
+        points = turned(shape, degrees, shape.mean(0)) * rng.uniform(0.5, 3) + rng.uniform(
+            0, 300, 2
+        )
+        region = corners(*points.min(0), *points.max(0)) if stage == 1 else points
+        expected = stage_crop_matrix(stage, region.astype(np.float32), rule, 80, xp=np)
+        matrix = face_crop_matrix(stage, region, rule, 80)
+        assert matrix.dtype == np.float64
+        np.testing.assert_allclose(matrix, expected, rtol=1e-5, atol=1e-4)
+    # Coinciding eye centres give no turn, as in the array code.
+    points = shape.copy()
+    points[36:48] = points[36:48].mean(0)
+    np.testing.assert_allclose(
+        face_crop_matrix(2, points, "aligned", 64),
+        stage_crop_matrix(2, points.astype(np.float32), "aligned", 64, xp=np),
+        rtol=1e-5,
+        atol=1e-4,
+    )
+    with pytest.raises(ValueError, match="stage-2 crop"):
+        face_crop_matrix(2, points, "tilted")

@@ -21,7 +21,6 @@ from face_alignment_tf.data.geometry import opencv_affine
 
 INPUT_SIZE = 64
 SIDE_PAD = 0.05  # pad_bbox ratio: x by 5 % each side, the bottom by 2 x 5 %
-LEFT_PAD = np.array([0.0, SIDE_PAD], np.float32)  # of the square's (height, width)
 IDENTITY = np.eye(2, dtype=np.float32)
 AFFINE_BOTTOM = np.array([0.0, 0.0, 1.0], np.float32)
 
@@ -42,19 +41,49 @@ def homogeneous(top, xp=None):
     return xp.concatenate([top, bottom], axis=-2)
 
 
+def square_of_extent(top, left, bottom, right, maximum=max):
+    """(top, left, side) of the demo's padded square around a box's extent (its extreme
+    coordinates): Python floats (one face) or arrays [...] with `maximum` = xp.maximum.
+
+    The demo pads the short side to square (obtain_bbox's +1 on both sides cancels), so the
+    square's side is the box's longer side m, centred on the box; pad_bbox then widens x by
+    5 % of m each side and lowers the bottom by 10 % (top unchanged): side 1.1 m.
+    """
+    longest = maximum(bottom - top, right - left)
+    return (
+        (top + bottom - longest) / 2,
+        (left + right) / 2 - (0.5 + SIDE_PAD) * longest,
+        (1 + 2 * SIDE_PAD) * longest,
+    )
+
+
 def padded_square(boxes, xp=None):
-    """(top-left (y, x) [..., 2], side [...]) of the demo's padded square around box corners
-    [..., k, 2] (y, x). `xp`: the array module, numpy (the LiteRT path) or TF's numpy
-    (graphs, tf.data); the arithmetic is the same, in as few array operations as it takes
-    (on one face each numpy call costs more than its arithmetic)."""
+    """(top-left (y, x) [..., 2], side [...]) of the demo's padded square
+    (`square_of_extent`) around box corners [..., k, 2] (y, x). `xp`: the array module,
+    numpy (the training pipeline's crops) or TF's numpy (graphs, tf.data)."""
     xp = array_module(xp)
     boxes = xp.asarray(boxes, xp.float32)
     lo, hi = xp.min(boxes, axis=-2), xp.max(boxes, axis=-2)
-    extent = hi - lo + 1.0  # obtain_bbox: w, h = x2 - x1 + 1, y2 - y1 + 1
-    pad = xp.maximum(extent[..., ::-1] - extent, 0.0) / 2  # short side to square
-    size = hi - lo + 2 * pad  # pad_bbox measures without the +1
-    # pad_bbox: x wider by 5 % of the width each side, the bottom 10 % lower, top unchanged.
-    return lo - pad - size * LEFT_PAD, size[..., 1] * (1 + 2 * SIDE_PAD)
+    top, left, side = square_of_extent(lo[..., 0], lo[..., 1], hi[..., 0], hi[..., 1], xp.maximum)
+    return xp.stack([top, left], axis=-1), side
+
+
+def face_square_affine(cos: float, sin: float, extent, size: int = INPUT_SIZE) -> np.ndarray:
+    """One face's `square_affine` from Python floats, float64 [3, 3] on (y, x, 1): the turn
+    L = [[cos, -sin], [sin, cos]] (1, 0: none), then the padded square (`square_of_extent`)
+    of the turned points' extent ((top, left), (bottom, right)) onto size x size pixels.
+    The LiteRT aligner's per-face path: on one face, arithmetic on floats takes a fifth of
+    the array code's time."""
+    (top, left), (bottom, right) = extent
+    top, left, side = square_of_extent(top, left, bottom, right)
+    scale = size / side
+    return np.array(
+        [
+            [scale * cos, -scale * sin, -scale * top],
+            [scale * sin, scale * cos, -scale * left],
+            [0.0, 0.0, 1.0],
+        ]
+    )
 
 
 def square_affine(linear, origin, side, size: int = INPUT_SIZE, xp=None):
