@@ -6,7 +6,10 @@ Modes: 1-bit, grey, grey + alpha, palette, RGB, RGBA, CMYK, YCbCr and 16-bit gre
 converted (alpha dropped, 16-bit scaled by 255 / 65535); 32-bit integer grey ("I", as
 Pillow opens some 16-bit files) is read as 16-bit when its values fit 0..65535 and refused
 otherwise; anything else is refused by name. Pictures over Pillow's decompression-bomb
-limit (about 179 million pixels) are refused by name too.
+limit (about 179 million pixels) are refused by name too. Complete RGB and grey JPEGs (the
+camera's photos) are decoded by OpenCV instead, once Pillow has read their header: the same
+libjpeg-turbo pixels and the same EXIF turn (tests; every 300-W photo is equal), in half
+Pillow's time (BENCHMARKS.md, 2026-12-05 midday).
 
 In-memory arrays: grey [H, W] or [H, W, 1], RGB or RGBA [H, W, 3|4] (nested lists of
 numbers too), read by their values: uint8 0..255, uint16 0..65535, any other integer type
@@ -32,7 +35,11 @@ def load_image(path: str | Path) -> np.ndarray:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as opened:
+        with Image.open(path) as opened:  # the header: format, mode, the bomb check
+            if opened.format == "JPEG" and opened.mode in ("RGB", "L"):
+                pixels = opencv_jpeg(path)
+                if pixels is not None:
+                    return as_rgb_uint8(pixels, str(path))  # its checks (the size)
             image = ImageOps.exif_transpose(opened)
             image.load()
     except FileNotFoundError:
@@ -42,6 +49,20 @@ def load_image(path: str | Path) -> np.ndarray:
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
         raise DataError(path, f"cannot read image: {error}") from None
     return pil_pixels(image, str(path))
+
+
+def opencv_jpeg(path: str | Path) -> np.ndarray | None:
+    """uint8 [H, W, 3] RGB pixels of a JPEG file by OpenCV, EXIF orientation applied, or
+    None (Pillow reads it then) when the file does not end with the JPEG end-of-image
+    marker: libjpeg completes a truncated file with grey and only warns, where Pillow
+    refuses it; trailing bytes after the image go to Pillow too."""
+    import cv2
+
+    data = np.fromfile(path, np.uint8)
+    if data[-2:].tobytes() != b"\xff\xd9":
+        return None
+    pixels = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    return None if pixels is None else cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
 
 
 def pil_pixels(image, name: str = "image") -> np.ndarray:

@@ -1,11 +1,12 @@
-"""data.images: EXIF orientation, every PIL mode, arrays by their value range."""
+"""data.images: EXIF orientation, every PIL mode, JPEGs through OpenCV as through Pillow,
+arrays by their value range."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from face_alignment_tf.data.errors import DataError
-from face_alignment_tf.data.images import as_rgb_uint8, load_image, unit_rgb_pixels
+from face_alignment_tf.data.images import as_rgb_uint8, load_image, opencv_jpeg, unit_rgb_pixels
 
 
 def test_exif_orientation_turns_the_image_upright(tmp_path):
@@ -67,3 +68,40 @@ def test_other_integer_types_hold_8_bit_values(dtype):
     np.testing.assert_array_equal(as_rgb_uint8(values.astype(dtype)), (expected * 255).round())
     with pytest.raises(DataError, match=r"image 3: .* 1\.\.256.*0\.\.255"):
         unit_rgb_pixels(values.astype(dtype) + 1, "image 3")
+
+
+def pillow_pixels(path) -> np.ndarray:
+    """The reference: Pillow's decoding, turned by EXIF, as RGB."""
+    from PIL import ImageOps
+
+    with Image.open(path) as opened:
+        return np.asarray(ImageOps.exif_transpose(opened).convert("RGB"))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_jpegs_through_opencv_are_pillows_pixels(tmp_path, orientation, mode):
+    import cv2
+
+    noise = np.random.default_rng(orientation).integers(0, 256, (40, 64, 3), np.uint8)
+    image = Image.fromarray(cv2.GaussianBlur(noise, (0, 0), 2)).convert(mode)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "photo.jpg"
+    image.save(path, exif=exif, quality=90)
+    assert opencv_jpeg(path) is not None  # the OpenCV path is the one tested
+    loaded = load_image(path)
+    expected = pillow_pixels(path)
+    assert loaded.shape == expected.shape == ((40, 64, 3) if orientation < 5 else (64, 40, 3))
+    np.testing.assert_array_equal(loaded, expected)
+
+
+def test_incomplete_jpegs_are_refused_and_trailing_bytes_read(tmp_path):
+    path = tmp_path / "photo.jpg"
+    Image.fromarray(np.full((32, 48, 3), 90, np.uint8)).save(path)
+    data = path.read_bytes()
+    (tmp_path / "truncated.jpg").write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(DataError, match="truncated.jpg: cannot read image"):
+        load_image(tmp_path / "truncated.jpg")
+    (tmp_path / "trailing.jpg").write_bytes(data + b"trailing bytes")
+    np.testing.assert_array_equal(load_image(tmp_path / "trailing.jpg"), load_image(path))
