@@ -5,7 +5,8 @@ original cascade's design); 'aligned' (ours): the points turned upright first by
 of the line between the eye centres, so that stage 2 sees level faces whatever the face's
 in-plane rotation; the crop is then the same rule on the upright points, composed with
 that rotation. Matrices are 3x3 affines on (y, x, 1) from image to crop pixels, numpy or
-TF's numpy by the same code.
+TF's numpy by the same code; `face_crop_matrix` computes one face's on Python floats (the
+LiteRT aligner), with the same padded square (`square_of_extent`).
 """
 
 import math
