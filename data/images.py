@@ -34,34 +34,39 @@ def load_image(path: str | Path) -> np.ndarray:
     """uint8 [H, W, 3] RGB pixels of an image file, upright; DataError naming the file."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    pixels = None
     try:
         with Image.open(path) as opened:  # the header: format, mode, the bomb check
             if opened.format == "JPEG" and opened.mode in ("RGB", "L"):
                 pixels = opencv_jpeg(path)
-                if pixels is not None:
-                    return as_rgb_uint8(pixels, str(path))  # its checks (the size)
-            image = ImageOps.exif_transpose(opened)
-            image.load()
+            if pixels is None:
+                image = ImageOps.exif_transpose(opened)
+                image.load()
     except FileNotFoundError:
         raise DataError(path, "image file does not exist") from None
     except Image.DecompressionBombError as error:
         raise DataError(path, f"too large to decode safely: {error}") from None
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
         raise DataError(path, f"cannot read image: {error}") from None
+    if pixels is not None:
+        return as_rgb_uint8(pixels, str(path))  # its checks (the size)
     return pil_pixels(image, str(path))
 
 
 def opencv_jpeg(path: str | Path) -> np.ndarray | None:
     """uint8 [H, W, 3] RGB pixels of a JPEG file by OpenCV, EXIF orientation applied, or
-    None (Pillow reads it then) when the file does not end with the JPEG end-of-image
-    marker: libjpeg completes a truncated file with grey and only warns, where Pillow
-    refuses it; trailing bytes after the image go to Pillow too."""
+    None (Pillow reads it then) when OpenCV cannot or the file does not end with the JPEG
+    end-of-image marker: libjpeg completes a truncated file with grey and only warns, where
+    Pillow refuses it; trailing bytes after the image go to Pillow too."""
     import cv2
 
     data = np.fromfile(path, np.uint8)
     if data[-2:].tobytes() != b"\xff\xd9":
         return None
-    pixels = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    try:
+        pixels = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    except cv2.error:
+        return None
     return None if pixels is None else cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
 
 

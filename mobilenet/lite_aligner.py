@@ -6,8 +6,8 @@ Per face: the 64x64 crop of the box (a stage of another input size, read from it
 outside: the pipelines' warp), the stage's TFLite model (XNNPACK,
 `runtimes.functions.LiteRtFunction`), the points mapped back; stage 2 crops around stage
 1's points. The crop matrices are `mobilenet.crops.face_crop_matrix`'s: the rule of
-`stage_crop_matrix` on Python floats, since on one face the Python around the two
-networks is a quarter of the step. The Keras cascade (`mobilenet.aligner.MobilenetAligner`)
+`stage_crop_matrix` on Python floats (on one face each numpy call costs more than its
+arithmetic). The Keras cascade (`mobilenet.aligner.MobilenetAligner`)
 is the reference it is tested against. Each stage's .tflite is converted once per
 checkpoint and kept beside it (`<checkpoint>.litert/stage_<i>.tflite`) when that folder is
 writable; a packaged model's stage 1 may be int8 (`mobilenet.quantization`), with the same

@@ -105,3 +105,12 @@ def test_incomplete_jpegs_are_refused_and_trailing_bytes_read(tmp_path):
         load_image(tmp_path / "truncated.jpg")
     (tmp_path / "trailing.jpg").write_bytes(data + b"trailing bytes")
     np.testing.assert_array_equal(load_image(tmp_path / "trailing.jpg"), load_image(path))
+
+
+def test_a_jpeg_too_small_is_named_once(tmp_path):
+    path = tmp_path / "dot.jpg"
+    Image.fromarray(np.zeros((1, 1, 3), np.uint8)).save(path)
+    assert opencv_jpeg(path) is not None
+    with pytest.raises(DataError) as error:
+        load_image(path)
+    assert str(error.value).count("dot.jpg") == 1 and "cannot read" not in str(error.value)
