@@ -12,7 +12,7 @@ from face_alignment_tf.backbones.mobilenet_v2.crop import INPUT_SIZE, decode_lan
 from face_alignment_tf.backbones.mobilenet_v2.network import NUM_LANDMARKS, MobileNetV2Regressor
 from face_alignment_tf.backbones.mobilenet_v2.pipeline import bgr_pixels
 from face_alignment_tf.data.geometry import apply_affine, warp_affine
-from face_alignment_tf.mobilenet.crops import STAGE2_CROPS, stage_crop_matrix
+from face_alignment_tf.mobilenet.crops import check_stage2_crop, stage_crop_matrix
 
 STAGES = (1, 2)
 
@@ -51,8 +51,7 @@ class MobileNetCascade(keras.Model):
         super().__init__(**kwargs)
         if stages not in STAGES:
             raise ValueError(f"stages must be one of {STAGES}, got {stages}")
-        if stage2_crop not in STAGE2_CROPS:
-            raise ValueError(f"stage2_crop must be one of {STAGE2_CROPS}, got {stage2_crop!r}")
+        check_stage2_crop(stage2_crop)
         input_sizes = tuple(input_sizes or (INPUT_SIZE,) * stages)
         if len(input_sizes) != stages:
             raise ValueError(f"input_sizes needs one size a stage ({stages}), got {input_sizes}")
