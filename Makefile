@@ -89,6 +89,8 @@ bench: build $(BENCH_INSTALLED)
 	$(PY) -m bench.workers --datasets='$(BENCH_DATA)/helen/testset/*.jpg' --photos=300
 	$(PY) -m bench.exports --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg'
 	$(PY) -m bench.cascade_passes --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg'
+	$(PY) -m bench.small_faces --datasets='$(BENCH_DATA)/lfpw/testset/*.jpg:$(BENCH_DATA)/helen/testset/*.jpg' \
+	    --detectors=blazeface-both,blazeface,blazeface-full,mtcnn --every=8
 
 clean:
 	rm -rf build $(OP_LIBRARY) *.egg-info

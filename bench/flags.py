@@ -22,7 +22,8 @@ def define_model_flags() -> None:
         "model_dirs", lambda dirs: all(dirs), "--model_dirs has an empty entry (a stray comma?)"
     )
     flags.DEFINE_string("work_dir", "runs/bench", "Converted records, boxes, timing runs.")
-    flags.DEFINE_list("detectors", ["blazeface", "blazeface-full", "mtcnn", "opencv"],
+    flags.DEFINE_list("detectors",
+                      ["blazeface-both", "blazeface", "blazeface-full", "mtcnn", "opencv"],
                       "Our detectors, each with every model (end-to-end and own-detector "
                       "tables).")  # fmt: skip
     flags.DEFINE_boolean("dlib", True, "Benchmark dlib's pipelines too (the [bench] extra).")

@@ -27,7 +27,8 @@ print(json.dumps({{"seconds": elapsed, "peak_mb": int(peak) / 1024, "faces": len
                   "tensorflow": "tensorflow" in sys.modules}}))
 """
 CONFIGURATIONS = {
-    "blazeface, LiteRT (default)": ("blazeface", {}),
+    "blazeface-both, LiteRT (default)": ("blazeface-both", {}),
+    "blazeface, LiteRT": ("blazeface", {}),
     "mtcnn, LiteRT": ("mtcnn", {}),
     "blazeface, Keras runtime": ("blazeface", {"runtime": "keras"}),
 }

@@ -62,5 +62,5 @@ def main(argv: list[str]) -> None:
 if __name__ == "__main__":
     flags.DEFINE_string("datasets", None, "Colon-separated image globs.", required=True)
     flags.DEFINE_integer("photos", 300, "How many photos.")
-    flags.DEFINE_list("detectors", ["blazeface", "mtcnn"], "Detectors to run.")
+    flags.DEFINE_list("detectors", ["blazeface-both", "mtcnn"], "Detectors to run.")
     app.run(main)

@@ -20,6 +20,12 @@ is written out here from its calculators' settings (face_detection_*_range_commo
 Boxes come back as (y, x) corners in image pixels, clockwise from the top left, as every
 detector's (`face_alignment_tf.detectors`); `keypoints` [n, 6, 2] (y, x): the eyes (image
 left first), nose tip, mouth centre, the ear tragions.
+
+`BlazeFaceBothRanges` runs both networks on an image and keeps the short-range detections
+and the full-range ones no short-range detection overlaps, their boxes mapped into the
+short-range convention: the short-range network misses faces under about a tenth of the
+image's longer side (none found at 6 %), the full-range one a few faces filling much of it
+(BENCHMARKS.md, small faces).
 """
 
 import dataclasses
@@ -28,12 +34,20 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from face_alignment_tf.detectors import corner_array
+from face_alignment_tf.calibration import BoxCalibration
+from face_alignment_tf.detectors import MIN_IOU, corner_array, iou
 from face_alignment_tf.runtimes.functions import LiteRtFunction
 
 MODEL_DIR = Path(__file__).resolve().parent / "detector_models" / "blazeface"
 RAW_SCORE_LIMIT = 100.0
 SUPPRESSION_IOU = 0.3
+# Full-range boxes -> the short-range network's box convention: `BoxCalibration.fit` of the
+# full-range boxes to the short-range ones of the same faces, the 941 of every 2nd 300-W
+# training face (LFPW and HELEN trainsets, AFW) that both find (IoU median 0.79 -> 0.84;
+# BENCHMARKS.md, small faces, 2026-12-05).
+FULL_TO_SHORT_RANGE = BoxCalibration(offset=(0.0419, 0.0018), scale=(0.9419, 0.9421))
+# Below this fraction of the image's longer side a face is the full-range network's.
+SMALL_FACE = 0.15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,3 +159,40 @@ class BlazeFaceDetector:
         self.keypoints = ((keypoints - offset) / scale)[..., ::-1]
         corners = corner_array(boxes[:, 0, 1], boxes[:, 0, 0], boxes[:, 1, 1], boxes[:, 1, 0])
         return corners.reshape(-1, 4, 2), scores.astype(np.float64)
+
+
+class BlazeFaceBothRanges:
+    """detect(uint8 [H, W, 3] RGB) -> (boxes float64 [n, 4, 2] (y, x) corners, scores [n]):
+    both networks' detections, one per face, full-range boxes mapped by FULL_TO_SHORT_RANGE
+    so that one box calibration serves every box. Where both find a face (IoU >=
+    `detectors.MIN_IOU`), the short-range box is kept unless it is smaller than
+    SMALL_FACE of the image's longer side (below the short-range network's range: its
+    smallest anchors see 16 px of its 128). `keypoints` of the last call: [n, 6, 2] (y, x),
+    in the same order."""
+
+    def __init__(self, num_threads: int = 1):
+        self.short = BlazeFaceDetector("short", num_threads)
+        self.full = BlazeFaceDetector("full", num_threads)
+        self.keypoints = np.zeros((0, 6, 2))
+
+    def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        near, near_scores = self.short.detect(image)
+        far, far_scores = self.full.detect(image)
+        far = FULL_TO_SHORT_RANGE.apply(far).reshape(-1, 4, 2)
+        small = SMALL_FACE * max(image.shape[:2])
+        small_far = [box for box in far if np.ptp(box, axis=0).max() < small]
+        kept_near = [
+            index for index, box in enumerate(near)
+            if np.ptp(box, axis=0).max() >= small or all(iou(box, f) < MIN_IOU for f in small_far)
+        ]  # fmt: skip
+        kept_far = [
+            index for index, box in enumerate(far)
+            if all(iou(box, near[n]) < MIN_IOU for n in kept_near)
+        ]  # fmt: skip
+        self.keypoints = np.concatenate(
+            [self.short.keypoints[kept_near], self.full.keypoints[kept_far]]
+        )
+        return (
+            np.concatenate([near[kept_near], far[kept_far]]),
+            np.concatenate([near_scores[kept_near], far_scores[kept_far]]),
+        )

@@ -4,7 +4,7 @@
 box corners (y, x), clockwise from the top left, in image pixels; scores are the
 detector's confidences (higher is surer; their scales differ between detectors).
 
-* 'mtcnn' (default): the `mtcnn` package (Zhang et al. 2016's P/R/O-Net cascade; runs on
+* 'mtcnn': the `mtcnn` package (Zhang et al. 2016's P/R/O-Net cascade; runs on
   TensorFlow, ships its weights), default thresholds; score: the O-Net probability.
 * 'opencv': the frontal-face Haar cascade that opencv-python-headless ships
   (Viola-Jones; `haarcascade_frontalface_default.xml`); score: the cascade's level weight.
@@ -13,6 +13,8 @@ detector's confidences (higher is surer; their scales differ between detectors).
 * 'blazeface', 'blazeface-full': MediaPipe's BlazeFace short-range (faces within about 2 m)
   and full-range networks on LiteRT (`face_alignment_tf.blazeface`, shipped with the
   package; no TensorFlow); score: the sigmoid probability.
+* 'blazeface-both' (the front door's default): both, the full-range network's detections
+  added where the short-range one found nothing, in its box convention (small faces).
 
 Each detector draws its box its own way (MTCNN and dlib's are tighter than the 300-W
 boxes, without the forehead): `face_alignment_tf.calibration` maps them to a model's.
@@ -108,26 +110,38 @@ class Detector(Protocol):
 
 @dataclasses.dataclass(frozen=True)
 class RegisteredDetector:
-    """factory() -> a Detector; requires: how to install its package, for the error."""
+    """factory() -> a Detector; requires: how to install its package, for the error;
+    box_convention: the detector whose boxes its own follow (None: its own convention)."""
 
     factory: Callable[[], Detector]
     requires: str
+    box_convention: str | None = None
 
 
 _REGISTRY: dict[str, RegisteredDetector] = {}
 
 
 def _blazeface(model: str) -> Detector:
-    from face_alignment_tf.blazeface import BlazeFaceDetector
+    from face_alignment_tf.blazeface import BlazeFaceBothRanges, BlazeFaceDetector
 
-    return BlazeFaceDetector(model)
+    return BlazeFaceBothRanges() if model == "both" else BlazeFaceDetector(model)
 
 
-def register_detector(name: str, factory: Callable[[], Detector], requires: str) -> None:
-    """Adds a detector under `name` (ValueError if the name is taken)."""
+def register_detector(
+    name: str, factory: Callable[[], Detector], requires: str, box_convention: str | None = None
+) -> None:
+    """Adds a detector under `name` (ValueError if the name is taken); `box_convention`
+    names the detector whose boxes its own follow, so that a model's box calibration for
+    that detector serves it where the model has none of its own."""
     if name in _REGISTRY:
         raise ValueError(f"detector {name!r} is registered already")
-    _REGISTRY[name] = RegisteredDetector(factory, requires)
+    _REGISTRY[name] = RegisteredDetector(factory, requires, box_convention)
+
+
+def calibration_names(name: str) -> tuple[str, ...]:
+    """The detectors whose box calibration fits `name`'s boxes, its own first."""
+    convention = _REGISTRY[name].box_convention if name in _REGISTRY else None
+    return (name,) if convention is None else (name, convention)
 
 
 def detector_names() -> tuple[str, ...]:
@@ -152,6 +166,8 @@ register_detector("opencv", OpenCvHaarDetector, "pip install opencv-python-headl
 register_detector("dlib-hog", DlibHogDetector, "pip install 'face-alignment-tf[bench]'")
 register_detector("blazeface", lambda: _blazeface("short"), "pip install ai-edge-litert")
 register_detector("blazeface-full", lambda: _blazeface("full"), "pip install ai-edge-litert")
+register_detector("blazeface-both", lambda: _blazeface("both"), "pip install ai-edge-litert",
+                  box_convention="blazeface")  # fmt: skip
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -1,7 +1,7 @@
 """`FaceAligner`: 68 landmarks for any photo, with a shipped model and a face detector.
 
     from face_alignment_tf import FaceAligner
-    aligner = FaceAligner()                    # the shipped default model, BlazeFace
+    aligner = FaceAligner()                    # the shipped default model, BlazeFace (both ranges)
     faces = aligner.detect_and_align(image)    # [Face(box, score, landmarks [68, 2] (y, x))]
     points = aligner.align(images, boxes)      # your own boxes: [N, 68, 2] (y, x)
 
@@ -25,11 +25,11 @@ from absl import logging
 
 from face_alignment_tf.calibration import BoxCalibration, read_calibrations
 from face_alignment_tf.data.images import as_rgb_uint8, load_image, pil_pixels
-from face_alignment_tf.detectors import corner_array, make_detector
+from face_alignment_tf.detectors import calibration_names, corner_array, make_detector
 from face_alignment_tf.families.registry import open_runtime_aligner
 
 DEFAULT_MODEL = "mobilenet-photo-cascade-300w"
-DEFAULT_DETECTOR = "blazeface"
+DEFAULT_DETECTOR = "blazeface-both"
 DEFAULT_DETECT_MAX_SIDE = 1280
 
 
@@ -160,8 +160,10 @@ class FaceAligner:
         self.detector_name = detector
         self.detector = make_detector(detector) if detector else None
         calibrations = read_calibrations(self.model_dir)
-        self.calibration = calibrations.get(detector, BoxCalibration())
-        if detector and detector not in calibrations:
+        names = calibration_names(detector) if detector else ()
+        fitted = [name for name in names if name in calibrations]
+        self.calibration = calibrations[fitted[0]] if fitted else BoxCalibration()
+        if detector and not fitted:
             logging.warning("%s has no calibration for %s's boxes: they are used as they are",
                             self.model_dir, detector)  # fmt: skip
 

@@ -3,7 +3,7 @@
 its crop around its previous frame's landmarks (the cascade's stage-2 crop, no detection),
 and its points are smoothed by a One-Euro filter (Casiez et al., CHI 2012).
 
-    tracker = FaceTracker()                      # the shipped model, BlazeFace
+    tracker = FaceTracker()                      # the shipped model, BlazeFace (both ranges)
     for index, frame in enumerate(frames):       # uint8 [H, W, 3] RGB
         faces = tracker.update(frame, index / fps)   # [TrackedFace(id, box, score, ...)]
 

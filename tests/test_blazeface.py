@@ -1,6 +1,7 @@
 """face_alignment_tf.blazeface against hand-computed values (anchors, decoding, the
-letterbox, MediaPipe's weighted suppression) and a real face: its eye keypoints on the
-300-W eye landmarks, its box mirrored with the image."""
+letterbox, MediaPipe's weighted suppression, the two networks' merge) and real faces: the
+eye keypoints on the 300-W eye landmarks, the box mirrored with the image, a small face
+that only the full-range network finds."""
 
 from pathlib import Path
 
@@ -8,7 +9,10 @@ import numpy as np
 import pytest
 
 from face_alignment_tf.blazeface import (
+    FULL_TO_SHORT_RANGE,
     MODELS,
+    SMALL_FACE,
+    BlazeFaceBothRanges,
     BlazeFaceDetector,
     anchor_centres,
     decode,
@@ -81,3 +85,79 @@ def test_a_real_face_keypoints_and_mirror(bundled_faces):
     width = image.shape[1]
     mirrored = np.stack([flipped[0][:, 0], width - 1 - flipped[0][:, 1]], -1)
     np.testing.assert_allclose(np.sort(mirrored, 0), np.sort(boxes[0], 0), atol=0.03 * width)
+
+
+class FixedDetections:
+    """A stand-in network: the same (boxes, scores) and keypoints on every image."""
+
+    def __init__(self, boxes, scores):
+        self.boxes = np.asarray(boxes, np.float64).reshape(-1, 4, 2)
+        self.scores = np.asarray(scores)
+        self.keypoints = np.arange(len(self.scores) * 12, dtype=np.float64).reshape(-1, 6, 2)
+
+    def detect(self, image):
+        return self.boxes, self.scores
+
+
+def square(top, left, side):
+    return [[top, left], [top + side, left], [top + side, left + side], [top, left + side]]
+
+
+def merged(near, far):
+    detector = BlazeFaceBothRanges.__new__(BlazeFaceBothRanges)
+    detector.short, detector.full = near, far
+    return detector
+
+
+def test_both_ranges_keep_one_detection_per_face():
+    """A 1000-px image: a large face both networks find (the short-range box kept), a small
+    one both find (the full-range box kept, mapped), one only the full-range network finds
+    (added, mapped), one only the short-range network finds (kept)."""
+    image = np.zeros((1000, 800, 3), np.uint8)
+    small = SMALL_FACE * 1000
+    near = FixedDetections(
+        [square(100, 100, 400), square(700, 100, 0.8 * small), square(700, 600, 100)],
+        [0.9, 0.6, 0.7],
+    )
+    far = FixedDetections(
+        [square(110, 110, 380), square(700, 100, 0.8 * small), square(50, 600, 0.5 * small)],
+        [0.8, 0.95, 0.85],
+    )
+    detector = merged(near, far)
+    boxes, scores = detector.detect(image)
+    mapped = FULL_TO_SHORT_RANGE.apply(far.boxes)
+    np.testing.assert_allclose(boxes, [near.boxes[0], near.boxes[2], mapped[1], mapped[2]])
+    np.testing.assert_allclose(scores, [0.9, 0.7, 0.95, 0.85])
+    np.testing.assert_allclose(
+        detector.keypoints, np.concatenate([near.keypoints[[0, 2]], far.keypoints[[1, 2]]])
+    )
+
+
+def test_both_ranges_map_full_range_boxes_by_their_fit():
+    """FULL_TO_SHORT_RANGE by hand: the centre moves down 4.19 % and right 0.18 % of the
+    box's side, the side shrinks to 94.2 %."""
+    (box,) = FULL_TO_SHORT_RANGE.apply(np.array([square(100, 200, 1000)]))
+    lo, hi = box.min(0), box.max(0)
+    np.testing.assert_allclose((lo + hi) / 2, [600 + 41.9, 700 + 1.8])
+    np.testing.assert_allclose(hi - lo, [941.9, 942.1])
+
+
+def test_both_ranges_find_a_small_face(bundled_faces):
+    """Einstein's face, about a tenth of his photo's height: the short-range network misses
+    it, the merged detector finds it (IoU >= 0.3 with the box of his landmarks) and, on
+    Lenna's large face, returns the short-range detection as it is."""
+    from face_alignment_tf.data.images import load_image
+    from face_alignment_tf.data.pts import read_pts
+    from face_alignment_tf.detectors import corner_array, matching_index
+
+    folder = Path(bundled_faces).parent
+    einstein = load_image(folder / "einstein.jpg")
+    landmarks = read_pts(folder / "einstein.pts")
+    truth = corner_array(*landmarks.min(0), *landmarks.max(0))
+    both = BlazeFaceBothRanges()
+    assert matching_index(BlazeFaceDetector("short").detect(einstein)[0], truth) is None
+    assert matching_index(both.detect(einstein)[0], truth) is not None
+    lenna = load_image(folder / "lenna.png")
+    alone = BlazeFaceDetector("short").detect(lenna)
+    for expected, found in zip(alone, both.detect(lenna), strict=True):
+        np.testing.assert_array_equal(found, expected)

@@ -8,7 +8,7 @@ import pytest
 
 from face_alignment_tf.data.discovery import discover_faces
 from face_alignment_tf.data.images import load_image
-from face_alignment_tf.detectors import corners, iou, make_detector, matching_box
+from face_alignment_tf.detectors import calibration_names, corners, iou, make_detector, matching_box
 
 
 def box(top, left, bottom, right) -> np.ndarray:
@@ -30,6 +30,11 @@ def test_matching_box_takes_the_best_overlap_above_the_threshold():
     assert matching_box(np.zeros((0, 4, 2)), reference) is None
 
 
+def test_blazeface_both_is_calibrated_as_blazeface_where_it_has_no_fit_of_its_own():
+    assert calibration_names("blazeface-both") == ("blazeface-both", "blazeface")
+    assert calibration_names("mtcnn") == ("mtcnn",)
+
+
 def test_an_unknown_detector_is_named():
     with pytest.raises(ValueError, match="'haar'"):
         make_detector("haar")
@@ -42,6 +47,7 @@ def test_an_unknown_detector_is_named():
         "opencv",
         "blazeface",
         "blazeface-full",
+        "blazeface-both",
         pytest.param(
             "dlib-hog",
             marks=pytest.mark.skipif(

@@ -76,6 +76,24 @@ def test_detect_and_align_applies_the_calibration(smoke_run, faces):
     assert aligner.detect_and_align(np.full((120, 120, 3), 90, np.uint8)) == []
 
 
+def test_a_detector_without_a_calibration_takes_its_box_conventions(smoke_run):
+    """blazeface-both draws its boxes as blazeface does: a model calibrated for blazeface
+    alone serves it with that calibration; one of its own comes first."""
+    config, _ = smoke_run("mobilenet")
+    short = BoxCalibration(offset=(0.05, 0.0), scale=(0.9, 0.9))
+    own = BoxCalibration(offset=(0.1, 0.0), scale=(1.2, 1.2))
+    stored = Path(config.train_dir) / CALIBRATION_FILE
+    try:
+        stored.write_text(json.dumps({"blazeface": dataclasses.asdict(short)}))
+        assert FaceAligner(config.train_dir, detector="blazeface-both").calibration == short
+        stored.write_text(json.dumps({"blazeface": dataclasses.asdict(short),
+                                      "blazeface-both": dataclasses.asdict(own)}))  # fmt: skip
+        assert FaceAligner(config.train_dir, detector="blazeface-both").calibration == own
+        assert FaceAligner(config.train_dir, detector="mtcnn").calibration == BoxCalibration()
+    finally:
+        stored.unlink()  # the smoke run is shared with other tests
+
+
 def test_unknown_models_are_named(tmp_path):
     with pytest.raises(ValueError, match="nope: neither a shipped model"):
         FaceAligner(tmp_path / "nope")

@@ -296,7 +296,7 @@ def test_usage_errors_stop_before_the_model_loads(tmp_path, photo):
 def test_help_shows_defaults_and_the_version_without_banners():
     result = face_align("predict", "--help")
     out = result.stdout.decode()
-    assert result.returncode == 0 and "(default: blazeface)" in out and "face detector" in out
+    assert result.returncode == 0 and "(default: blazeface-both)" in out and "face detector" in out
     assert "oneDNN" not in result.stderr.decode() and "cpu_feature" not in result.stderr.decode()
     version = face_align("--version")
     assert version.returncode == 0 and version.stdout.decode().startswith("face-align ")
