@@ -21,11 +21,12 @@ Boxes come back as (y, x) corners in image pixels, clockwise from the top left, 
 detector's (`face_alignment_tf.detectors`); `keypoints` [n, 6, 2] (y, x): the eyes (image
 left first), nose tip, mouth centre, the ear tragions.
 
-`BlazeFaceBothRanges` runs both networks on an image and keeps the short-range detections
-and the full-range ones no short-range detection overlaps, their boxes mapped into the
-short-range convention: the short-range network misses faces under about a tenth of the
-image's longer side (none found at 6 %), the full-range one a few faces filling much of it
-(BENCHMARKS.md, small faces).
+`BlazeFaceBothRanges` runs both networks on an image and keeps one detection per face: the
+short-range network's, but the full-range network's (its box mapped into the short-range
+convention) for faces under SMALL_FACE of the image's longer side and for those the
+short-range network misses. That one misses faces under about a tenth of the longer side
+(all at 6 %), the full-range one a few faces filling much of the image (BENCHMARKS.md,
+small faces).
 """
 
 import dataclasses
@@ -166,8 +167,8 @@ class BlazeFaceBothRanges:
     both networks' detections, one per face, full-range boxes mapped by FULL_TO_SHORT_RANGE
     so that one box calibration serves every box. Where both find a face (IoU >=
     `detectors.MIN_IOU`), the short-range box is kept unless it is smaller than
-    SMALL_FACE of the image's longer side (below the short-range network's range: its
-    smallest anchors see 16 px of its 128). `keypoints` of the last call: [n, 6, 2] (y, x),
+    SMALL_FACE of the image's longer side (under about 19 px of the short-range network's
+    128-px input, below its range). `keypoints` of the last call: [n, 6, 2] (y, x),
     in the same order."""
 
     def __init__(self, num_threads: int = 1):

@@ -13,8 +13,9 @@ detector's confidences (higher is surer; their scales differ between detectors).
 * 'blazeface', 'blazeface-full': MediaPipe's BlazeFace short-range (faces within about 2 m)
   and full-range networks on LiteRT (`face_alignment_tf.blazeface`, shipped with the
   package; no TensorFlow); score: the sigmoid probability.
-* 'blazeface-both' (the front door's default): both, the full-range network's detections
-  added where the short-range one found nothing, in its box convention (small faces).
+* 'blazeface-both' (the front door's default): both, one detection per face, the
+  full-range network's for small faces (under 15 % of the image's longer side) and those
+  the short-range one misses, in the short-range box convention.
 
 Each detector draws its box its own way (MTCNN and dlib's are tighter than the 300-W
 boxes, without the forehead): `face_alignment_tf.calibration` maps them to a model's.
