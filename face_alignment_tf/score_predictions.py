@@ -47,6 +47,15 @@ def score_predictions(predictions: str | Path, datasets: str) -> dict[str, float
     return scores
 
 
+def summary_line(scores: dict[str, float | None]) -> str:
+    """The mean NME of the matched faces and the count missed (`score_predictions`' output)."""
+    found = [error for error in scores.values() if error is not None]
+    if not found:
+        return f"no face found in any of the {len(scores)} annotated images"
+    return (f"mean inter-ocular NME {100 * np.mean(found):.2f} % over {len(found)} faces "
+            f"({len(scores) - len(found)} missed)")  # fmt: skip
+
+
 if __name__ == "__main__":
     from absl import app, flags
 
@@ -64,8 +73,6 @@ if __name__ == "__main__":
         scores = score_predictions(flags.FLAGS.predictions, flags.FLAGS.datasets)
         for image, error in scores.items():
             print(f"{image}: " + ("no face found" if error is None else f"NME {100 * error:.2f} %"))
-        found = [error for error in scores.values() if error is not None]
-        print(f"mean inter-ocular NME {100 * np.mean(found):.2f} % over {len(found)} faces "
-              f"({len(scores) - len(found)} missed)")  # fmt: skip
+        print(summary_line(scores))
 
     app.run(exit_on_data_error(main))
