@@ -16,16 +16,23 @@ from pathlib import Path
 
 import numpy as np
 
+from face_alignment_tf.data.errors import DataError
 from face_alignment_tf.detectors import matching_index
 
 
 def predicted_faces(predictions: str | Path) -> dict[str, list[dict]]:
-    """{real path of the image: its faces} of every prediction JSON below `predictions`."""
+    """{real path of the image: its faces} of every prediction JSON below `predictions`;
+    DataError when it is not a folder or holds none."""
+    if not Path(predictions).is_dir():
+        raise DataError(predictions, "not a folder (give face-align predict's --output)")
     found = {}
     for path in Path(predictions).rglob("*.json"):
         record = json.loads(path.read_text())
         if isinstance(record, dict) and "image" in record and "faces" in record:
             found[os.path.realpath(record["image"])] = record["faces"]
+    if not found:
+        raise DataError(predictions, "holds no face-align predict output (*.json with "
+                        "'image' and 'faces')")  # fmt: skip
     return found
 
 
