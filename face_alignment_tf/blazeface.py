@@ -179,7 +179,7 @@ class BlazeFaceBothRanges:
     def detect(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         near, near_scores = self.short.detect(image)
         far, far_scores = self.full.detect(image)
-        far = FULL_TO_SHORT_RANGE.apply(far).reshape(-1, 4, 2)
+        far = FULL_TO_SHORT_RANGE.apply(far)
         small = SMALL_FACE * max(image.shape[:2])
         small_far = [box for box in far if np.ptp(box, axis=0).max() < small]
         kept_near = [

@@ -19,6 +19,7 @@ from face_alignment_tf.blazeface import (
     letterbox,
     weighted_suppression,
 )
+from face_alignment_tf.detectors import corners
 
 
 def test_anchors_sit_at_every_cell_centre():
@@ -100,7 +101,7 @@ class FixedDetections:
 
 
 def square(top, left, side):
-    return [[top, left], [top + side, left], [top + side, left + side], [top, left + side]]
+    return corners(top, left, top + side, left + side)
 
 
 def merged(near, far):
@@ -131,6 +132,20 @@ def test_both_ranges_keep_one_detection_per_face():
     np.testing.assert_allclose(
         detector.keypoints, np.concatenate([near.keypoints[[0, 2]], far.keypoints[[1, 2]]])
     )
+
+
+def test_both_ranges_with_one_network_finding_nothing():
+    image = np.zeros((1000, 800, 3), np.uint8)
+    one = FixedDetections([square(100, 100, 400)], [0.9])
+    none = FixedDetections(np.zeros((0, 4, 2)), np.zeros(0))
+    boxes, scores = merged(one, none).detect(image)
+    np.testing.assert_allclose(boxes, one.boxes)
+    np.testing.assert_allclose(scores, [0.9])
+    boxes, scores = merged(none, one).detect(image)
+    np.testing.assert_allclose(boxes, FULL_TO_SHORT_RANGE.apply(one.boxes))
+    assert boxes.shape == (1, 4, 2) and scores.shape == (1,)
+    boxes, scores = merged(none, none).detect(image)
+    assert boxes.shape == (0, 4, 2) and scores.shape == (0,)
 
 
 def test_both_ranges_map_full_range_boxes_by_their_fit():
